@@ -1,0 +1,101 @@
+"""Parser configuration as data: section kinds, number patterns, limits.
+
+Read from `[tool.toolchain]` in a pyproject.toml or from `toolchain.toml` in the drafts folder
+(the latter wins). Every key is optional; the defaults cover the EU Code's drafts.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+DEFAULT_KINDS: tuple[str, ...] = (
+    "Part",
+    "Chapter",
+    "Section",
+    "Commitment",
+    "Measure",
+    "Sub-Measure",
+    "KPI",
+    "Recital",
+    "Appendix",
+    "Annex",
+    "Article",
+)
+IRREGULAR_PLURALS = {"Appendix": "Appendices", "Annex": "Annexes"}
+# Roman or arabic or one capital letter, then dotted arabic/roman/small-letter parts: II.4.14, 3.5, A.2
+DEFAULT_NUMBER = r"(?:[IVXLCDM]+|\d+|[A-Z])(?:\.(?:\d+|[IVXLCDM]+|[a-z]))*"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    kinds: tuple[str, ...] = DEFAULT_KINDS
+    plurals: dict[str, str] = field(default_factory=lambda: dict(IRREGULAR_PLURALS))
+    number: str = DEFAULT_NUMBER
+    max_bytes: int = 5_000_000
+    site_title: str = ""
+    base_url: str = ""
+    author: str = ""
+
+    def plural(self, kind: str) -> str:
+        return self.plurals.get(kind, kind + "s")
+
+    @property
+    def number_re(self) -> re.Pattern[str]:
+        return _compile(self.number)
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise ConfigError(f"toolchain config: invalid number pattern {pattern!r}: {exc}") from exc
+
+
+def load_config(drafts: Path) -> Config:
+    """The configuration that applies to the drafts in folder `drafts`."""
+    folder = drafts if drafts.is_dir() else drafts.parent
+    own = folder / "toolchain.toml"
+    if own.is_file():
+        return _from_table(_read_toml(own), str(own))
+    for candidate in (folder / "pyproject.toml", folder.parent / "pyproject.toml"):
+        if candidate.is_file():
+            table = _read_toml(candidate).get("tool", {}).get("toolchain")
+            if isinstance(table, dict):
+                return _from_table(table, f"{candidate} [tool.toolchain]")
+    return Config()
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: error: cannot read configuration: {exc}") from exc
+
+
+def _from_table(table: dict[str, Any], where: str) -> Config:
+    known = {"kinds", "plurals", "number", "max_bytes", "site_title", "base_url", "author"}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(f"{where}: error: unknown setting(s) {', '.join(unknown)}; known: {sorted(known)}")
+    defaults = Config()
+    kinds = table.get("kinds", list(defaults.kinds))
+    if not isinstance(kinds, list) or not all(isinstance(k, str) and k.strip() for k in kinds):
+        raise ConfigError(f"{where}: error: 'kinds' must be a list of words")
+    plurals = {**IRREGULAR_PLURALS, **table.get("plurals", {})}
+    config = Config(
+        kinds=tuple(kinds),
+        plurals=plurals,
+        number=str(table.get("number", defaults.number)),
+        max_bytes=int(table.get("max_bytes", defaults.max_bytes)),
+        site_title=str(table.get("site_title", "")),
+        base_url=str(table.get("base_url", "")),
+        author=str(table.get("author", "")),
+    )
+    config.number_re  # noqa: B018 - fail early on a bad pattern
+    return config
