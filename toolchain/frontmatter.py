@@ -45,7 +45,8 @@ def read(lines: Sequence[str], path: str) -> Meta:
     if close is None:
         error(1, "front matter is not closed; add a line '---' after its last field", "meta.unclosed")
         return Meta(fallback, "", fallback, dt.date(1970, 1, 1), "", "", 0, tuple(diags))
-    fields = _load("".join(lines[1:close]), error)
+    loaded = _load("".join(lines[1:close]), error)
+    fields = loaded or {}
     end = close + 1
     while end < len(lines) and not lines[end].strip():
         end += 1
@@ -56,7 +57,7 @@ def read(lines: Sequence[str], path: str) -> Meta:
                 return i + 1
         return 1
 
-    for name in REQUIRED:
+    for name in REQUIRED if loaded is not None else ():
         if fields.get(name) in (None, ""):
             error(line_of(name), f"front matter has no '{name}'; add '{name}: …'", "meta.missing-field")
     for name in sorted(set(fields) - KNOWN):
@@ -91,7 +92,8 @@ def read(lines: Sequence[str], path: str) -> Meta:
     )
 
 
-def _load(text: str, error: object) -> dict[str, object]:
+def _load(text: str, error: object) -> dict[str, object] | None:
+    """The fields, or None (reported) when the YAML cannot be read."""
     assert callable(error)
     try:
         data = yaml.safe_load(text)
@@ -100,12 +102,12 @@ def _load(text: str, error: object) -> dict[str, object]:
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or "invalid YAML"
         error(line, f"front matter is not valid YAML: {problem}", "meta.yaml")
-        return {}
+        return None
     if data is None:
         return {}
     if not isinstance(data, dict):
         error(2, "front matter must be 'field: value' lines", "meta.yaml")
-        return {}
+        return None
     return {str(k): v for k, v in data.items()}
 
 

@@ -63,7 +63,10 @@ def parse_text(text: str, path: str, config: Config | None = None) -> Draft:
     diags.found.extend(meta.diagnostics)
     heads = _heading_lines(lines, meta.end)
     first = heads[0][0] if heads else len(lines)
-    preamble = parse_blocks(lines[meta.end : first], meta.end + 1, path) if first > meta.end else ()
+    start = meta.end
+    while start < first and not lines[start].strip():
+        start += 1  # blank lines after the front matter (or at the top) belong to it
+    preamble = parse_blocks(lines[start:first], start + 1, path) if first > start else ()
     nodes = [_node(lines, heads, n, path, config, diags) for n in range(len(heads))]
     roots = _tree(nodes, path, diags)
     _assign_anchors(roots)
@@ -78,7 +81,7 @@ def parse_text(text: str, path: str, config: Config | None = None) -> Draft:
         date=meta.date,
         source=meta.source,
         status=meta.status,
-        front_matter="".join(lines[: meta.end]),
+        front_matter="".join(lines[:start]),
         preamble=preamble,
         sections=sections,
         digest=hashlib.sha256(text.encode()).hexdigest(),
@@ -332,7 +335,7 @@ def _check_numbering(roots: list[_Node], path: str, diags: Collector) -> None:
                 continue
             before = last.get(heading.kind)
             last[heading.kind] = heading
-            if before and not _follows(before.number, heading.number):
+            if before and before.number != heading.number and not _follows(before.number, heading.number):
                 diags.warning(
                     child.line,
                     f"{heading.kind.title()} {heading.number} follows {before.kind.title()} {before.number}; check the numbering",

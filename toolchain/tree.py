@@ -27,3 +27,12 @@ def _dump(section: Section, depth: int, lines: list[str]) -> None:
     )
     for child in section.children:
         _dump(child, depth + 1, lines)
+
+
+def rebuild(draft: Draft) -> str:
+    """The draft's text again, from its parts' exact source slices (the lossless property)."""
+    parts = [draft.front_matter, *(b.source for b in draft.preamble)]
+    for section in draft.walk():
+        parts.append(section.heading_source)
+        parts.extend(block.source for block in section.blocks)
+    return "".join(parts)
