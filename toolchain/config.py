@@ -45,17 +45,6 @@ class Config:
     def plural(self, kind: str) -> str:
         return self.plurals.get(kind, kind + "s")
 
-    @property
-    def number_re(self) -> re.Pattern[str]:
-        return _compile(self.number)
-
-
-def _compile(pattern: str) -> re.Pattern[str]:
-    try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise ConfigError(f"toolchain config: invalid number pattern {pattern!r}: {exc}") from exc
-
 
 def load_config(drafts: Path) -> Config:
     """The configuration that applies to the drafts in folder `drafts`."""
@@ -97,5 +86,8 @@ def _from_table(table: dict[str, Any], where: str) -> Config:
         base_url=str(table.get("base_url", "")),
         author=str(table.get("author", "")),
     )
-    config.number_re  # noqa: B018 - fail early on a bad pattern
+    try:
+        re.compile(config.number)
+    except re.error as exc:
+        raise ConfigError(f"{where}: error: invalid number pattern {config.number!r}: {exc}") from exc
     return config

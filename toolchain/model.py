@@ -161,6 +161,33 @@ class DiffOp:
     op: str  # "equal" | "insert" | "delete"
     text: str
     classes: tuple[str, ...] = ()  # what the change means, for insert/delete runs (see classify.py)
+    # Equal runs compare any whitespace as equal and carry the new side's text; when the old side's text
+    # of the run differs (in whitespace only) it is kept here, so the old text rebuilds exactly too.
+    old_text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BlockDiff:
+    """One leaf block of a section compared with its counterpart (blockdiff.py)."""
+
+    old: Block | None  # None: inserted block
+    new: Block | None  # None: deleted block
+    box: str  # enclosing box kind of the new side (of the old side for a deleted block), or ""
+    ops: tuple[DiffOp, ...]  # one insert op for an added block, one delete op for a removed one
+    moved: bool = False  # matched, but out of the order of the other matched blocks
+    score: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class SectionSummary:
+    words_added: int
+    words_removed: int
+    words_kept: int
+    similarity: float  # 0–1
+    classes: tuple[str, ...]  # sorted change classes found in the section's hunks
+    class_counts: tuple[tuple[str, int], ...] = ()  # (class, number of hunks with it), sorted by class
+    weaker: bool = False  # some hunk weakens normative strength (shall → should)
+    stronger: bool = False  # some hunk strengthens it (may → shall)
 
 
 # --- alignment ----------------------------------------------------------------------------------
@@ -213,3 +240,23 @@ class History:
     drafts: tuple[Draft, ...]  # in date order
     alignments: tuple[Alignment, ...]  # drafts[i] → drafts[i + 1]
     concepts: tuple[Concept, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SectionChange:
+    """One alignment record with what changed inside it."""
+
+    pair: SectionPair
+    blocks: tuple[BlockDiff, ...]  # empty for unchanged sections (equal digests are not diffed)
+    summary: SectionSummary
+    title_ops: tuple[DiffOp, ...] = ()  # the heading text (number and title) compared
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Everything that changed from one draft to the next: the contract for the site, PDFs and JSON."""
+
+    old: Draft
+    new: Draft
+    changes: tuple[SectionChange, ...]  # in the alignment's order
+    diagnostics: tuple[Diagnostic, ...] = ()
