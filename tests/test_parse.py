@@ -249,3 +249,18 @@ def test_any_bytes_give_a_draft_or_a_located_error(
     else:
         assert isinstance(draft, Draft)
         assert all(d.path == str(path) for d in draft.diagnostics)
+
+
+@settings(max_examples=200, deadline=None)
+@given(markdownish)
+def test_a_section_spans_its_children(text: str) -> None:
+    for section in parse_text(text, "p.md").walk():
+        for child in section.children:
+            assert section.location.line < child.location.line
+            assert child.location.end_line <= section.location.end_line
+
+
+def test_a_section_spans_its_deepest_descendant() -> None:
+    text = HEAD + "# A\n\n## B\n\n### C\n\nlast line\n"
+    a = parse_text(text, "x.md").sections[0]
+    assert (a.location.line, a.location.end_line) == (8, 14)

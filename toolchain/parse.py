@@ -189,7 +189,7 @@ def _tree(nodes: list[_Node], path: str, diags: Collector) -> list[_Node]:
         else:
             roots.append(node)
         stack.append(node)
-    for node in (n for root in roots for n in root.walk()):
+    for node in reversed([n for root in roots for n in root.walk()]):  # children before parents
         node.end = max([node.end, *(c.end for c in node.children)])
     return roots
 
