@@ -19,6 +19,7 @@ class Heading:
     level: int
     text: str  # after the #s, key included
     kind: str  # canonical lower-case kind, or ""
+    kind_word: str  # the kind as configured and written ("KPI", "Sub-Measure"), or ""
     number: str
     title: str
     key: str
@@ -52,9 +53,10 @@ def parse_heading(level: int, text: str, config: Config) -> Heading:
             bad_key = candidate or "{#}"
     found = _pattern(config.kinds, config.number).match(body)
     if not found:
-        return Heading(level, text, "", "", body, key, bad_key)
+        return Heading(level, text, "", "", "", body, key, bad_key)
     title = (found.group("title") or "").strip()
-    return Heading(level, text, found.group("kind").lower(), found.group("number"), title, key, bad_key)
+    word = found.group("kind")
+    return Heading(level, text, word.lower(), word, found.group("number"), title, key, bad_key)
 
 
 def slug(text: str) -> str:

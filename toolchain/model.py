@@ -68,6 +68,7 @@ class Section:
     """One heading and everything under it up to the next heading of the same or a higher level."""
 
     kind: str  # canonical kind word ("commitment", "measure", …) or "" for a plain heading
+    name: str  # kind as written and number: "Measure II.4.14", "KPI 2.1.1.1"; "" without a number
     number: str  # as written without trailing punctuation ("II.4.14", "3.5") or ""
     title: str  # heading text without kind, number and key
     key: str  # explicit {#key}, or ""
@@ -86,17 +87,14 @@ class Section:
     @property
     def label(self) -> str:
         """How a reader names the section: "Measure II.4.14. Post-market monitoring"."""
-        head = " ".join(p for p in (self.kind.title() if self.kind else "", self.number) if p)
-        if head and self.title:
-            return f"{head}. {self.title}"
-        return head or self.title
+        if self.name and self.title:
+            return f"{self.name}. {self.title}"
+        return self.name or self.title
 
     @property
     def short(self) -> str:
         """ "Measure II.4.14", or the title when there is no number."""
-        if self.number:
-            return f"{self.kind.title()} {self.number}".strip()
-        return self.title
+        return self.name or self.title
 
     def walk(self) -> Iterator[Section]:
         yield self

@@ -280,6 +280,7 @@ def _freeze(node: _Node, context: _Context) -> Section:
     heading = node.heading
     return Section(
         kind=heading.kind,
+        name=f"{heading.kind_word} {heading.number}" if heading.number else "",
         number=heading.number,
         title=heading.title,
         key=heading.key,
@@ -351,4 +352,4 @@ def _follows(before: str, after: str) -> bool:
     return any(b + 1 in number_values(new_tail) for b in number_values(tail))
 
 
-_ROOT = Heading(0, "", "", "", "", "", "")
+_ROOT = Heading(0, "", "", "", "", "", "", "")
