@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DRAFTS ?= drafts
 SITE ?= site
 
-.PHONY: publish test lint types check bench golden clean
+.PHONY: publish serve test lint types check bench golden clean pango
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version))"; exit 1; }
@@ -15,8 +15,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-publish: $(STAMP)
+# WeasyPrint (the redline PDFs) loads Pango at run time; say which packages to install, before any work.
+pango:
+	@$(PYTHON) -c 'import ctypes.util as u, sys; sys.exit(not all(u.find_library(n) for n in ("pango-1.0", "pangoft2-1.0")))' || { \
+	  echo "The redline PDFs (WeasyPrint) need the Pango libraries, which are missing."; \
+	  echo "  Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; \
+	  echo "  Fedora: sudo dnf install pango    macOS: brew install pango"; exit 1; }
+
+publish: $(STAMP) pango
 	$(BIN)/toolchain publish $(DRAFTS) --out $(SITE)
+
+serve: $(STAMP)
+	$(BIN)/toolchain serve --dir $(SITE)
 
 check: $(STAMP)
 	$(BIN)/toolchain check $(DRAFTS)
@@ -28,11 +38,13 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-test: lint types
+test: pango lint types
 	$(BIN)/pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench_site
+	$(BIN)/python -m tests.bench_pdf
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.regenerate

@@ -6,7 +6,8 @@ import sys
 import traceback
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -16,6 +17,9 @@ from .corpus import Corpus, draft_files, load_corpus
 from .errors import SourceError, ToolchainError
 from .parse import parse_draft
 from .tree import dump
+
+if TYPE_CHECKING:
+    from .overrides import Overrides
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,18 +87,140 @@ def tree(draft: str) -> None:
 
 
 @main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "--format", "form", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
+)
+@click.option(
+    "--overrides",
+    type=click.Path(dir_okay=False),
+    help="Editor corrections (default: alignment.yaml beside NEW).",
+)
+@click.option("--context", is_flag=True, help="Text format: show unchanged blocks too.")
+@guarded
+def diff(old: str, new: str, form: str, overrides: str | None, context: bool) -> None:
+    """Compare two drafts section by section: alignment, word diffs and what each change means."""
+    from .compare import compare_drafts
+    from .export import comparison_json, comparison_markdown, comparison_text
+
+    config = load_config(Path(new).parent)
+    before, after = (parse_draft(Path(p), config) for p in (old, new))
+    comparison = compare_drafts(before, after, load_overrides_for(Path(new).parent, overrides))
+    render = {"json": comparison_json, "markdown": comparison_markdown}.get(form)
+    click.echo(render(comparison) if render else comparison_text(comparison, context), nl=False)
+    for diagnostic in comparison.diagnostics:
+        click.echo(str(diagnostic), err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "form", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--overrides",
+    type=click.Path(dir_okay=False),
+    help="Editor corrections (default: alignment.yaml beside the drafts).",
+)
+@guarded
+def history(paths: tuple[str, ...], form: str, overrides: str | None) -> None:
+    """Follow every section across the drafts (in date order): its concept id and each version."""
+    from .align import history as build_history
+    from .lineage_report import history_json, history_text
+
+    corpus = load_corpus(paths)
+    if corpus.errors:
+        report(corpus)
+        raise ToolchainError(f"history: error: {len(corpus.errors)} errors in the drafts; fix them first")
+    found = build_history(corpus.drafts, load_overrides_for(draft_files(paths)[0].parent, overrides))
+    click.echo(history_json(found) if form == "json" else history_text(found), nl=False)
+
+
+def load_overrides_for(folder: Path, explicit: str | None) -> Overrides | None:
+    from .overrides import load_overrides
+
+    path = Path(explicit) if explicit else folder / "alignment.yaml"
+    if explicit and not path.is_file():
+        raise ToolchainError(f"{explicit}: error: no such file")
+    return load_overrides(path) if path.is_file() else None
+
+
+@main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--out", default="site", show_default=True, help="Folder the site is published to.")
+@click.option("--cache", default=".cache", show_default=True, help="Folder of the content-hash cache.")
+@click.option("--jobs", "-j", default=0, help="Worker processes for rendering (0: one per core).")
+@click.option("--no-search", is_flag=True, help="Skip the search index (pagefind).")
+@click.option("--timings", is_flag=True, help="Print the time each build stage took.")
 @guarded
-def publish(paths: tuple[str, ...], out: str) -> None:
-    """Parse, check and publish the drafts (default: drafts/) as a static site in OUT."""
+def publish(paths: tuple[str, ...], out: str, cache: str, jobs: int, no_search: bool, timings: bool) -> None:
+    """Publish the drafts (default: drafts/) as a static comparison site in OUT.
+
+    Builds beside OUT, checks every internal link, then swaps the new site in; a failed build
+    leaves OUT as it was. A rebuild renders only pages whose content changed.
+    """
+    from .publish import Options
+    from .publish import publish as run
+
+    options = Options(Path(out), Path(cache), jobs, sys.stderr.isatty(), search=not no_search)
+    result = run(paths or ("drafts",), options, echo=lambda line: click.echo(line, err=True))
+    for warning in result.warnings:
+        click.echo(warning, err=True)
+    click.echo(result.summary(), err=True)
+    if timings and result.stages:
+        click.echo(f"publish: {result.timings()}", err=True)
+
+
+@main.command()
+@click.option("--dir", "folder", default="site", show_default=True, help="The published site.")
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+@guarded
+def serve(folder: str, port: int) -> None:
+    """Preview the published site over HTTP on 127.0.0.1 (search needs HTTP)."""
+    from .serve import serve as run
+
+    run(Path(folder), port, echo=click.echo)
+
+
+@main.command(name="pdf")
+@click.argument("paths", nargs=-1)
+@click.option("--out", default="site", show_default=True, help="PDFs go to OUT/pdf/{old}--{new}/.")
+@click.option("--jobs", "-j", default=0, help="Worker processes (0: one per core).")
+@click.option(
+    "--only",
+    type=click.Choice(["all", "section", "document", "part"]),
+    default="all",
+    show_default=True,
+    help="Render one kind of PDF only.",
+)
+@guarded
+def pdf_command(paths: tuple[str, ...], out: str, jobs: int, only: str) -> None:
+    """Render the redline PDFs of the drafts (default: drafts/) without publishing the site."""
+    import os
+    import time
+
+    from .pdf import pdf_jobs, render_many, source_date_epoch
+    from .sitebuild import overrides_for, transitions
+
     corpus = load_corpus(paths or ("drafts",))
     report(corpus)
     if corpus.errors:
-        raise ToolchainError(
-            f"publish: error: {len(corpus.errors)} errors in the drafts; {out}/ left as it was"
-        )
-    del out
+        raise ToolchainError(f"pdf: error: {len(corpus.errors)} errors in the drafts; fix them first")
+    folder = draft_files(paths or ("drafts",))[0].parent
+    data, found = transitions(corpus.drafts, overrides_for(folder))
+    todo = pdf_jobs(data.history, [t.comparison for t in found], corpus.config, source_date_epoch())
+    todo = [job for job in todo if only in ("all", job.kind)]
+    processes = jobs or os.cpu_count() or 1
+    start = time.perf_counter()
+    for job, data_bytes in render_many(todo, processes):
+        target = Path(out) / job.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".part")
+        partial.write_bytes(data_bytes)
+        partial.replace(target)
+    seconds = time.perf_counter() - start
+    rate = len(todo) / seconds if seconds else 0.0
+    click.echo(f"pdf: wrote {len(todo)} PDFs to {out}/pdf/ in {seconds:.2f} s ({rate:.1f} per second, "
+               f"{processes} processes)", err=True)  # fmt: skip
 
 
 __all__ = ["SourceError", "main"]

@@ -1,0 +1,185 @@
+"""`make bench`: timings printed side by side with the alternative each issue names.
+
+Timing lives here, never in test assertions. Each figure is the median of a few runs on this machine;
+read them as ratios. Run one part with `python -m tests.bench compare` (parts: parse, compare, scale).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "gpai"
+DRAFTS = ROOT / "drafts"
+
+
+def timed(func: Callable[[], object], runs: int = 3) -> float:
+    """Median wall time of `runs` calls, in seconds."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def row(*cells: object) -> None:
+    print("  " + "  ".join(f"{c:>14}" if not isinstance(c, str) else f"{c:<14}" for c in cells))
+
+
+def bench_parse() -> None:
+    from toolchain.parse import parse_draft
+
+    print("\nparse (one draft, median of 5)")
+    row("file", "words", "seconds", "words/s")
+    for path in [*sorted(DRAFTS.glob("*.md")), *sorted(CORPUS.glob("*.md"))]:
+        if path.name == "README.md":
+            continue
+        draft = parse_draft(path)
+        seconds = timed(lambda p=path: parse_draft(p), 5)  # type: ignore[misc]
+        row(path.name[:14], draft.words, f"{seconds:.3f}", f"{draft.words / seconds:,.0f}")
+
+
+def bench_compare() -> None:
+    from toolchain.align import align
+    from toolchain.compare import compare
+    from toolchain.parse import parse_draft
+
+    print("\nreal comparison: third draft → final Safety and Security chapter (target < 1 s, one core)")
+    if not CORPUS.is_dir():
+        print(f"  skipped: {CORPUS} not found")
+        return
+    old = parse_draft(CORPUS / "third-draft-safety-security.md")
+    new = parse_draft(CORPUS / "final-safety-security.md")
+    alignment_s = timed(lambda: align(old, new))
+    whole_s = timed(lambda: compare(align(old, new)))
+    parse_s = timed(lambda: (parse_draft(old.path), parse_draft(new.path)))
+    row("stage", "seconds")
+    row("parse both", f"{parse_s:.3f}")
+    row("align", f"{alignment_s:.3f}")
+    row("align+diff+cls", f"{whole_s:.3f}")
+    row("total", f"{parse_s + whole_s:.3f}")
+
+
+# --- synthetic documents at scale ---------------------------------------------------------------
+
+WORDS = re.compile(r"\S+")
+
+
+def sentence_pool() -> list[str]:
+    """Sentences of our own sample drafts: policy-like prose to build big documents from."""
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(DRAFTS.glob("*.md")))
+    prose = [line for line in text.splitlines() if line and line[0].isalpha() and len(line) > 80]
+    return sorted({s.strip() for line in prose for s in re.split(r"(?<=[.;])\s+", line) if len(s) > 40})
+
+
+def synthetic_pair(words: int, seed: int = 1) -> tuple[str, str]:
+    """An old draft of about `words` words and a new one: reworded, moved, deleted and added measures."""
+    rng = random.Random(seed)
+    pool = sentence_pool()
+    measures: list[list[str]] = []
+    count = 0
+    while count < words:
+        paragraphs = [" ".join(rng.sample(pool, 3)) for _ in range(rng.randint(2, 4))]
+        measures.append(paragraphs)
+        count += sum(len(p.split()) for p in paragraphs)
+    evolved: list[list[str]] = []
+    for paragraphs in measures:
+        roll = rng.random()
+        if roll < 0.02:
+            continue  # removed
+        if roll < 0.04:
+            evolved.append([" ".join(rng.sample(pool, 3))])  # added
+        evolved.append([_reword(p, rng) if rng.random() < 0.2 else p for p in paragraphs])
+    for _ in range(len(evolved) // 50):  # a few moves
+        evolved.insert(rng.randrange(len(evolved)), evolved.pop(rng.randrange(len(evolved))))
+    return _document(measures, "old"), _document(evolved, "new")
+
+
+def _reword(paragraph: str, rng: random.Random) -> str:
+    words = paragraph.split()
+    for _ in range(max(1, len(words) // 10)):
+        i = rng.randrange(len(words))
+        words[i] = rng.choice(["shall", "should", "may", "promptly", "annual", "30 days", "operators"])
+    return " ".join(words)
+
+
+def _document(measures: list[list[str]], draft: str) -> str:
+    out = [
+        f"---\ntitle: Synthetic\ndraft: {draft}\nlabel: {draft}\ndate: 2026-01-0{1 if draft == 'old' else 2}\n---\n"
+    ]
+    for index, paragraphs in enumerate(measures):
+        if index % 8 == 0:
+            out.append(f"\n# Commitment {index // 8 + 1}. Commitment on topic {index // 8 + 1}\n")
+        out.append(f"\n## Measure {index // 8 + 1}.{index % 8 + 1}. Measure title {index}\n")
+        out.extend(f"\n{p}\n" for p in paragraphs)
+    return "".join(out)
+
+
+def difflib_words(old: str, new: str) -> None:
+    matcher = difflib.SequenceMatcher(None, old.split(), new.split(), autojunk=False)
+    matcher.get_opcodes()
+
+
+def git_word_diff(old_path: Path, new_path: Path) -> None:
+    subprocess.run(
+        ["git", "diff", "--no-index", "--word-diff", str(old_path), str(new_path)],
+        capture_output=True,
+        check=False,
+    )
+
+
+def bench_scale() -> None:
+    from toolchain.align import align
+    from toolchain.compare import compare
+    from toolchain.parse import parse_text
+
+    print("\nsynthetic pair: our whole comparison vs difflib (words, whole document) vs git --word-diff")
+    print("  targets at 100k words: ≥ 100× faster than difflib, within 20× of git; cost about linear")
+    row("words", "ours s", "difflib s", "git s", "difflib/ours", "ours/git")
+    sizes = [10_000, 30_000, 100_000, 300_000]
+    difflib_limit = int(os.environ.get("BENCH_DIFFLIB_MAX", "100000"))
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            old_text, new_text = synthetic_pair(size)
+            old_path, new_path = Path(tmp) / "old.md", Path(tmp) / "new.md"
+            old_path.write_text(old_text, encoding="utf-8")
+            new_path.write_text(new_text, encoding="utf-8")
+
+            def ours(o: str = old_text, n: str = new_text) -> None:
+                compare(align(parse_text(o, "old.md"), parse_text(n, "new.md")))
+
+            runs = 3 if size <= 30_000 else 1
+            ours_s = timed(ours, runs)
+            git_s = timed(lambda o=old_path, n=new_path: git_word_diff(o, n), 3)  # type: ignore[misc]
+            if size <= difflib_limit:
+                difflib_s = timed(lambda o=old_text, n=new_text: difflib_words(o, n), 1)  # type: ignore[misc]
+                ratio = f"{difflib_s / ours_s:.0f}×"
+                difflib_cell = f"{difflib_s:.2f}"
+            else:
+                difflib_cell, ratio = "skipped", "—"
+            row(f"{size:,}", f"{ours_s:.3f}", difflib_cell, f"{git_s:.3f}", ratio, f"{ours_s / git_s:.1f}×")
+
+
+PARTS: dict[str, Callable[[], None]] = {"parse": bench_parse, "compare": bench_compare, "scale": bench_scale}
+
+
+def main(argv: list[str]) -> None:
+    chosen = argv or list(PARTS)
+    print(f"toolchain bench · {os.cpu_count()} cores · Python {sys.version.split()[0]}")
+    for name in chosen:
+        PARTS[name]()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

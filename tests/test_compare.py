@@ -1,0 +1,150 @@
+"""The comparison as a whole: records, JSON against its schema, determinism, CLI formats."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from toolchain.cli import main
+from toolchain.compare import compare_drafts
+from toolchain.export import changes_csv, comparison_data, comparison_json
+from toolchain.parse import parse_draft, parse_text
+from toolchain.worddiff import rebuild_new, rebuild_old
+
+from .conftest import ROOT
+
+DRAFTS = ROOT / "drafts"
+SCHEMA = json.loads(
+    resources.files("toolchain").joinpath("schemas/comparison-1.0.schema.json").read_text("utf-8")
+)
+
+OLD = """---
+title: T
+draft: old
+label: Old
+date: 2026-01-01
+---
+
+# Commitment 1. Reporting
+
+Signatories shall report incidents within 15 days, as set out in Measure 1.2.
+
+## Measure 1.1. Logging
+
+Operators keep a log of every flight.
+
+## Measure 1.2. Notification
+
+Operators notify the authority.
+"""
+
+NEW = """---
+title: T
+draft: new
+label: New
+date: 2026-02-01
+---
+
+# Commitment 1. Reporting
+
+Signatories should report incidents within 10 working days, as set out in Measure 1.1.
+
+## Measure 1.1. Notification
+
+Operators notify the authority.
+
+## Measure 1.2. Record keeping
+
+Operators keep a log of every flight.
+"""
+
+
+def test_renumbered_and_reworded_sections() -> None:
+    comparison = compare_drafts(parse_text(OLD, "old.md"), parse_text(NEW, "new.md"))
+    by_new = {c.pair.new.short: c for c in comparison.changes if c.pair.new}
+    assert by_new["Measure 1.1"].pair.old.short == "Measure 1.2"  # type: ignore[union-attr]
+    assert set(by_new["Measure 1.1"].pair.status) >= {"renumbered"}
+    assert by_new["Measure 1.2"].pair.old.short == "Measure 1.1"  # type: ignore[union-attr]
+    assert "renamed" in by_new["Measure 1.2"].pair.status
+    commitment = by_new["Commitment 1"]
+    classes = set(commitment.summary.classes)
+    assert {"normative", "normative.weaker", "date", "reference.renumbering"} <= classes
+    assert "reference" not in classes  # "Measure 1.2" → "Measure 1.1" only followed the renumbering
+
+
+def test_json_follows_the_schema_and_rebuilds_both_texts() -> None:
+    old, new = parse_text(OLD, "old.md"), parse_text(NEW, "new.md")
+    data = comparison_data(compare_drafts(old, new))
+    jsonschema.validate(data, SCHEMA)
+    for pair, change in zip(data["pairs"], compare_drafts(old, new).changes, strict=True):
+        for block, diff in zip(pair["blocks"], change.blocks, strict=True):
+            if diff.old is not None:
+                assert rebuild_old(diff.ops) == diff.old.text
+            if diff.new is not None:
+                assert rebuild_new(diff.ops) == diff.new.text
+            assert [op["op"] for op in block["ops"]] == [op.op for op in diff.ops]
+
+
+def test_sample_drafts_json_is_valid_and_deterministic() -> None:
+    first, second, third = (parse_draft(DRAFTS / f"{n}-draft.md") for n in ("first", "second", "third"))
+    for old, new in ((first, second), (second, third)):
+        text = comparison_json(compare_drafts(old, new))
+        jsonschema.validate(json.loads(text), SCHEMA)
+        assert comparison_json(compare_drafts(old, new)) == text
+
+
+def test_split_and_merge_records_share_their_section() -> None:
+    second, third = (parse_draft(DRAFTS / f"{n}-draft.md") for n in ("second", "third"))
+    changes = compare_drafts(second, third).changes
+    splits = [c.pair for c in changes if "split" in c.pair.status]
+    merges = [c.pair for c in changes if "merged" in c.pair.status]
+    assert splits and merges
+    for pair in splits:
+        assert sum(p.old is pair.old for p in splits) >= 2
+    for pair in merges:
+        assert sum(p.new is pair.new for p in merges) >= 2
+
+
+def test_csv_has_a_row_per_record_and_neutralises_formulas() -> None:
+    text = OLD.replace("# Commitment 1. Reporting", '# Commitment 1. =HYPERLINK("x")')
+    comparison = compare_drafts(parse_text(text, "old.md"), parse_text(NEW, "new.md"))
+    rows = changes_csv(comparison).splitlines()
+    assert len(rows) == 1 + len(comparison.changes)
+    assert "'=HYPERLINK" in changes_csv(comparison)
+
+
+@pytest.mark.parametrize("form", ["text", "json", "markdown"])
+def test_cli_diff_formats(tmp_path: Path, form: str) -> None:
+    (tmp_path / "old.md").write_text(OLD, encoding="utf-8")
+    (tmp_path / "new.md").write_text(NEW, encoding="utf-8")
+    args = ["diff", str(tmp_path / "old.md"), str(tmp_path / "new.md"), "--format", form]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == CliRunner().invoke(main, args).stdout  # same input, same bytes
+    if form == "json":
+        jsonschema.validate(json.loads(result.stdout), SCHEMA)
+    elif form == "text":
+        assert "[-shall-]{+should+}" in result.stdout
+    else:
+        assert "<del>shall</del><ins>should</ins>" in result.stdout
+
+
+def test_cli_history_follows_renumbered_measures(tmp_path: Path) -> None:
+    (tmp_path / "old.md").write_text(OLD, encoding="utf-8")
+    (tmp_path / "new.md").write_text(NEW, encoding="utf-8")
+    result = CliRunner().invoke(main, ["history", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "measure-1-2: Measure 1.2 → Measure 1.1  Notification" in result.stdout
+    data = json.loads(CliRunner().invoke(main, ["history", str(tmp_path), "--format", "json"]).stdout)
+    assert [d["id"] for d in data["drafts"]] == ["old", "new"]
+
+
+def test_cli_diff_missing_file_is_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["diff", str(tmp_path / "a.md"), str(tmp_path / "b.md")])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "a.md" in result.stderr

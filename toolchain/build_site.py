@@ -1,0 +1,172 @@
+"""One real build: plan, render what the cache lacks, write a build folder, index, check, swap."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import linkcheck, searchindex
+from .corpus import load_corpus
+from .errors import PublishError
+from .pages import Page
+from .publish import PACKAGE, Echo, Options, Result, remove, set_times, write_tree
+from .render import assets, template_digest
+from .renderpool import render_pages
+from .sitebuild import exports, overrides_for, plan
+from .sitecache import Cache, sha, tree_digest
+from .swap import build_dir, swap_in
+from .urls import safe_path
+from .views import Site
+
+INDEXED = "concept/"  # pages under here carry data-pagefind-body; the search index depends on them only
+
+
+def build(paths: Sequence[str], options: Options, cache: Cache, result: Result, echo: Echo) -> None:
+    lap = result.lap
+    corpus = load_corpus(paths or ("drafts",))
+    if corpus.errors:
+        shown = "\n".join(str(d) for d in corpus.errors[:20])
+        raise PublishError(
+            f"{shown}\npublish: error: {len(corpus.errors)} errors in the drafts; {options.out}/ left as it was"
+        )
+    result.warnings = [str(d) for d in corpus.diagnostics]
+    lap("parse")
+    folder = Path(corpus.drafts[0].path).parent if corpus.drafts else Path("drafts")
+    site_plan = plan(corpus, overrides_for(folder), exports)
+    lap("compare+views")
+    keys = _render(site_plan.pages, site_plan.site, cache, options, result)
+    files = {**site_plan.files, **assets()}
+    result.pages = len(site_plan.pages)
+    lap("render")
+    built = build_dir(options.out)
+    try:
+        _write(built, keys, files, cache)
+        lap("write")
+        # The indexer runs while links are checked; the check of its own files waits for it.
+        indexer = _search_index(built, keys, cache) if options.search else None
+        if options.check:
+            _check(keys, built, cache, indexer)
+        elif indexer is not None:
+            indexer()
+        lap("index+check")
+        set_times(built)
+        result.files = len(keys) + len(files) + sum(1 for p in (built / "pagefind").rglob("*") if p.is_file())
+        swap_in(built, options.out)
+    except BaseException:
+        remove(built)  # interrupted or failed: the previous site stays as it was
+        raise
+    cache.prune(("pages", "scans", "pagefind"))
+    lap("swap")
+
+
+def _render(pages: list[Page], site: Site, cache: Cache, options: Options, result: Result) -> dict[str, str]:
+    """{page path: content key}; pages whose key is not in the cache are rendered and stored.
+
+    A key covers everything that decides a page's bytes, so equal keys mean equal bytes.
+    """
+    code = tree_digest([p for p in PACKAGE.rglob("*.py")], PACKAGE)
+    base = sha(code, template_digest(), repr(site))
+    keys = {page.path: sha(base, page.path, page.template, page.title, repr(page.view)) for page in pages}
+    todo = [page for page in pages if not cache.has("pages", keys[page.path])]
+    result.rendered = len(todo)
+    jobs = options.jobs or os.cpu_count() or 1
+    rendered = render_pages(todo, site, jobs, _bar if options.progress else None)
+    for page, data in zip(todo, rendered, strict=True):
+        cache.put("pages", keys[page.path], data)
+    return keys
+
+
+def _write(built: Path, keys: dict[str, str], files: dict[str, bytes], cache: Cache) -> None:
+    """Pages are hard links to their cached bytes (creating a file costs ~30 links here); the rest is written."""
+    write_tree(built, files)
+    made: set[Path] = set()
+    for path, key in sorted(keys.items()):
+        target = built / safe_path(path)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        source = cache.path("pages", key)
+        try:
+            os.link(source, target)
+        except OSError:  # another file system, or no hard links: copy the bytes
+            target.write_bytes(source.read_bytes())
+
+
+def _bar(total: int) -> Any:
+    return click.progressbar(length=total, label="rendering", file=sys.stderr, show_pos=True)
+
+
+def _search_index(built: Path, keys: dict[str, str], cache: Cache) -> Callable[[], None]:
+    """Start pagefind over the indexed pages (or link its cached output); returns a wait function.
+
+    The output is cached by the keys of the indexed pages, so most rebuilds do not run pagefind.
+    """
+    indexed = sorted((p, k) for p, k in keys.items() if p.startswith(INDEXED))
+    key = sha(_pagefind_version(), *(part for p, k in indexed for part in (p, k)))
+    stored = cache.folder_for("pagefind", key)
+    if (stored / "pagefind-ui.js").is_file():
+        _link_tree(stored, built / "pagefind")
+        return lambda: None
+    process = searchindex.start(built, f"{INDEXED}**/*.html")
+
+    def wait() -> None:
+        searchindex.finish(process, built)
+        tmp = stored.with_name(f"{key}.{os.getpid()}.tmp")
+        remove(tmp)
+        _link_tree(built / "pagefind", tmp)
+        remove(stored)
+        os.replace(tmp, stored)
+
+    return wait
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    try:
+        shutil.copytree(source, target, copy_function=os.link)
+    except (OSError, shutil.Error):
+        remove(target)
+        shutil.copytree(source, target)
+
+
+def _pagefind_version() -> str:
+    try:
+        return version("pagefind")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _check(keys: dict[str, str], built: Path, cache: Cache, indexer: Callable[[], None] | None) -> None:
+    scans = {}
+    for path, key in keys.items():
+        stored = cache.get("scans", key)  # a page key fixes its bytes, hence its scan
+        if stored is not None:
+            scans[path] = _load_scan(stored)
+        else:
+            scans[path] = linkcheck.scan(cache.path("pages", key).read_bytes())
+            cache.put("scans", key, _dump_scan(scans[path]))
+    if indexer is not None:
+        indexer()
+    all_files = {p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file()}
+    problems = linkcheck.check(scans, all_files)
+    if problems:
+        shown = "\n".join(f"  {p}" for p in problems[:30])
+        more = f"\n  … and {len(problems) - 30} more" if len(problems) > 30 else ""
+        raise PublishError(
+            f"{shown}{more}\npublish: error: {len(problems)} broken links or ids; the previous site was left as it was"
+        )
+
+
+def _dump_scan(scan: linkcheck.Scan) -> bytes:
+    return "\x1e".join("\x1f".join(part) for part in (scan.ids, scan.links, scan.duplicates)).encode()
+
+
+def _load_scan(data: bytes) -> linkcheck.Scan:
+    ids, links, dups = (tuple(p for p in part.split("\x1f") if p) for part in data.decode().split("\x1e"))
+    return linkcheck.Scan(ids, links, dups)

@@ -1,0 +1,88 @@
+"""The drafts → everything the site shows: history, comparisons, pages and exported files.
+
+Pure: reads the parsed corpus, returns data. `publish` renders and writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import urls
+from .compare import compare_drafts, compare_history
+from .corpus import Corpus
+from .errors import PublishError
+from .model import Comparison, Draft
+from .overrides import Overrides, load_overrides
+from .pages import Page, gather
+from .sitedata import SiteData, Transition
+from .views import Site
+
+OVERRIDES = "alignment.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    pages: list[Page]
+    files: dict[str, bytes]  # exports and other non-page files
+    site: Site
+    data: SiteData
+
+
+def overrides_for(folder: Path) -> Overrides | None:
+    path = folder / OVERRIDES
+    return load_overrides(path) if path.is_file() else None
+
+
+def transitions(
+    drafts: Sequence[Draft], overrides: Overrides | None
+) -> tuple[SiteData, tuple[Transition, ...]]:
+    """The history and the published comparisons: each consecutive pair, then first → latest."""
+    if len(drafts) < 2:
+        raise PublishError(
+            f"publish: error: the site compares drafts; found {len(drafts)} draft(s), need 2 or more"
+        )
+    for draft in drafts:
+        urls.draft(draft.id)  # reserved or unsafe ids fail here, before any work
+    history, comparisons = compare_history(drafts, overrides)
+    found = [Transition(urls.transition_id(c.old.id, c.new.id), c, True) for c in comparisons]
+    if len(drafts) > 2:
+        overall: Comparison = compare_drafts(drafts[0], drafts[-1], overrides)
+        found.append(Transition(urls.transition_id(drafts[0].id, drafts[-1].id), overall, False))
+    return SiteData(history, tuple(found), ""), tuple(found)
+
+
+def built_stamp() -> str:
+    """The build date from SOURCE_DATE_EPOCH, or "" (then nothing in the site depends on the clock)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return ""
+    try:
+        when = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise PublishError(f"publish: error: SOURCE_DATE_EPOCH={epoch!r} is not a Unix time") from exc
+    return when.strftime("%Y-%m-%d")
+
+
+def plan(
+    corpus: Corpus, overrides: Overrides | None, exporter: Callable[[Comparison], tuple[str, str]]
+) -> Plan:
+    drafts = corpus.drafts
+    data, found = transitions(drafts, overrides)
+    data.title = corpus.config.site_title or drafts[-1].title or "Drafts compared"
+    site = Site(data.title, built_stamp(), urls.draft(drafts[-1].id))
+    files: dict[str, bytes] = {}
+    for transition in found:
+        json_text, csv_text = exporter(transition.comparison)
+        files[f"exports/{transition.id}.json"] = json_text.encode("utf-8")
+        files[f"exports/{transition.id}.csv"] = csv_text.encode("utf-8")
+    return Plan(gather(data), files, site, data)
+
+
+def exports(comparison: Comparison) -> tuple[str, str]:
+    from .export import changes_csv, comparison_json
+
+    return comparison_json(comparison), changes_csv(comparison)
