@@ -1,0 +1,362 @@
+"""Sections across two drafts: which old section became which new one, and how sure we are.
+
+Passes, each over what the earlier ones left: editor overrides and explicit keys (certain),
+identical content (certain), then text similarity with the structure as context, resolved
+best-first over all candidate pairs (similarity.py scores them); a match must be close to the
+best option of both its sections, so a section whose best partner went to a stronger claimant
+is left over rather than paired weakly. Leftovers that are each other's closest text are paired;
+the others become parts of splits and merges when they bring text of their own, or are added or
+removed. lineage.py reads the status flags and moves off the finished matching. Every loop runs
+in a fixed order and ties go to the earlier position, so the result is deterministic. See
+docs/alignment.md.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from .lineage import Tree, check_ids, concepts, records
+from .model import Alignment, Diagnostic, Draft, History, Section, SectionPair
+from .overrides import Overrides, Resolved, check_drafts, resolve
+from .similarity import Corpus, Scorer, children
+
+THRESHOLD = 0.18  # least combined score for a one-to-one match
+RATIO = 0.6  # a match must score this share of either side's best option, or it is left for splits/merges
+PART_EVIDENCE = 0.2  # least text evidence (similarity + share of own text found) for a split or merge part
+PART_OWN = 0.05  # least share of a part's text found in the partner and in none of its other counterparts
+LOW_CONFIDENCE = 0.5  # reported scores below this become `align.low-confidence` warnings
+SURE = 0.45  # a combined score at which an unrivalled similarity match counts as certain (score 1.0)
+PART_SURE = 0.6  # text evidence at which a split or merge part counts as certain
+LEFTOVER_TEXT = 0.12  # least text similarity for two leftovers that are each other's closest
+SWAP_MARGIN = 0.02  # a descendant takes its ancestor's partner when its text is this much closer
+ROUNDS = 4  # similarity rounds: each uses the previous round's matches as context
+
+
+@dataclass
+class _Work:
+    """The matching while it is being built (mutable, internal)."""
+
+    old: list[Section]
+    new: list[Section]
+    old_parent: list[int]
+    new_parent: list[int]
+    o2n: dict[int, int] = field(default_factory=dict)
+    n2o: dict[int, int] = field(default_factory=dict)
+    how: dict[int, tuple[str, float]] = field(default_factory=dict)  # old index → (matched_by, score)
+    parts: list[tuple[int, int, str, float]] = field(default_factory=list)  # split/merge parts
+    forbidden: set[tuple[int, int]] = field(default_factory=set)
+    old_children: list[list[int]] = field(init=False)
+    new_children: list[list[int]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.old_children = children(self.old_parent)
+        self.new_children = children(self.new_parent)
+
+    def match(self, o: int, n: int, how: str, score: float) -> None:
+        self.o2n[o], self.n2o[n], self.how[o] = n, o, (how, score)
+
+    def free(self, o: int, n: int) -> bool:
+        return o not in self.o2n and n not in self.n2o and (o, n) not in self.forbidden
+
+
+def align(old: Draft, new: Draft, overrides: Overrides | None = None) -> Alignment:
+    work = _start(old, new)
+    if overrides is not None:
+        _apply_overrides(work, resolve(overrides, old, new))
+    _match_keys(work)
+    _match_digests(work)
+    scorer = Scorer(
+        Corpus(work.old, work.new), Tree(work.old, work.old_parent), Tree(work.new, work.new_parent)
+    )
+    _match_similar(work, scorer)
+    _match_leftovers(work, scorer)
+    _find_parts(work, scorer)
+    links = [(o, n, *work.how[o]) for o, n in work.o2n.items()] + list(work.parts)
+    pairs = records(Tree(work.old, work.old_parent), Tree(work.new, work.new_parent), links)
+    return Alignment(old, new, pairs, tuple(sorted(_warnings(pairs))))
+
+
+def history(drafts: Sequence[Draft], overrides: Overrides | None = None) -> History:
+    """Drafts in date order, each aligned with the next, and every section followed as a concept."""
+    ordered = tuple(sorted(drafts, key=lambda d: (d.date, d.id)))
+    check_ids(ordered)
+    if overrides is not None:
+        check_drafts(overrides, ordered)
+    alignments = tuple(align(old, new, overrides) for old, new in pairwise(ordered))
+    return History(ordered, alignments, concepts(ordered, alignments))
+
+
+def renumbering(alignment: Alignment) -> dict[str, str]:
+    """ "Measure 2.3" → "Measure 3.1" for every matched pair whose kind or number changed."""
+    found: dict[str, str] = {}
+    for pair in alignment.pairs:
+        old, new = pair.old, pair.new
+        if old is None or new is None or pair.matched_by == "split" or not (old.number and new.number):
+            continue
+        if (old.kind, old.number) != (new.kind, new.number):
+            found.setdefault(old.short, new.short)
+    return found
+
+
+# --- certain passes -----------------------------------------------------------------------------
+
+
+def _start(old: Draft, new: Draft) -> _Work:
+    (olds, old_parents), (news, new_parents) = _flatten(old), _flatten(new)
+    return _Work(olds, news, old_parents, new_parents)
+
+
+def _flatten(draft: Draft) -> tuple[list[Section], list[int]]:
+    """The draft's sections in walk order, and each one's parent index (-1 at the top level)."""
+    sections: list[Section] = []
+    parents: list[int] = []
+    stack: list[tuple[Section, int]] = [(top, -1) for top in reversed(draft.sections)]
+    while stack:
+        section, parent = stack.pop()
+        sections.append(section)
+        parents.append(parent)
+        stack += [(child, len(sections) - 1) for child in reversed(section.children)]
+    return sections, parents
+
+
+def _apply_overrides(work: _Work, rules: Resolved) -> None:
+    index_old = {s.anchor: i for i, s in enumerate(work.old)}
+    index_new = {s.anchor: j for j, s in enumerate(work.new)}
+    work.forbidden |= {(index_old[o], index_new[n]) for o, n in rules.forbidden}
+    for o, n in rules.pairs:
+        work.match(index_old[o.anchor], index_new[n.anchor], "override", 1.0)
+    for o, news in rules.splits:
+        work.match(index_old[o.anchor], index_new[news[0].anchor], "override", 1.0)
+        work.parts += [(index_old[o.anchor], index_new[n.anchor], "split", 1.0) for n in news[1:]]
+    for olds, n in rules.merges:
+        work.match(index_old[olds[0].anchor], index_new[n.anchor], "override", 1.0)
+        work.parts += [(index_old[o.anchor], index_new[n.anchor], "merge", 1.0) for o in olds[1:]]
+
+
+def _used(work: _Work) -> tuple[set[int], set[int]]:
+    olds = set(work.o2n) | {o for o, _, _, _ in work.parts}
+    news = set(work.n2o) | {n for _, n, _, _ in work.parts}
+    return olds, news
+
+
+def _match_keys(work: _Work) -> None:
+    used_old, used_new = _used(work)
+    keyed = {s.key: j for j, s in enumerate(work.new) if s.key and j not in used_new}
+    for o, section in enumerate(work.old):
+        n = keyed.get(section.key) if section.key else None
+        if n is not None and o not in used_old and work.free(o, n):
+            work.match(o, n, "key", 1.0)
+
+
+def _match_digests(work: _Work) -> None:
+    """Same digest: unique on both sides, or (whole content) as many on each side, paired in order."""
+    for digest in (_full_digest, _body_digest):
+        used_old, used_new = _used(work)
+        olds, news = _groups(work.old, digest, used_old), _groups(work.new, digest, used_new)
+        for value in sorted(olds, key=lambda v: olds[v][0]):
+            found = news.get(value, [])
+            if len(found) != len(olds[value]) or (len(found) > 1 and digest is _body_digest):
+                continue
+            for o, n in zip(olds[value], found, strict=True):
+                if work.free(o, n):
+                    work.match(o, n, "digest", 1.0)
+                    if digest is _full_digest:
+                        _match_subtree(work, o, n)
+
+
+def _full_digest(section: Section) -> str:
+    return section.digest
+
+
+def _body_digest(section: Section) -> str:
+    return section.body_digest if section.text.strip() else ""
+
+
+def _groups(
+    sections: list[Section], digest: Callable[[Section], str], used: set[int]
+) -> dict[str, list[int]]:
+    seen: defaultdict[str, list[int]] = defaultdict(list)
+    for i, section in enumerate(sections):
+        if i not in used and (value := digest(section)):
+            seen[value].append(i)
+    return seen
+
+
+def _match_subtree(work: _Work, o: int, n: int) -> None:
+    """Identical subtrees: pair their descendants in order."""
+    for i, j in zip(work.old_children[o], work.new_children[n], strict=False):
+        if work.free(i, j):
+            work.match(i, j, "digest", 1.0)
+            _match_subtree(work, i, j)
+
+
+# --- similarity ---------------------------------------------------------------------------------
+
+
+def _context(work: _Work, scorer: Scorer) -> None:
+    """Give the scorer the current matching as context."""
+    scorer.refresh(work.o2n, list(work.o2n.items()) + [(o, n) for o, n, _, _ in work.parts])
+
+
+def _match_similar(work: _Work, scorer: Scorer) -> None:
+    """Best-first assignment, repeated while the context (parents, children) changes the result."""
+    fixed = dict(work.o2n)
+    fixed_new = {n: o for o, n in fixed.items()}
+    fixed_how = dict(work.how)
+    used_old, used_new = _used(work)
+    previous: dict[int, int] = {}
+    current: dict[int, int] = {}
+    for _ in range(ROUNDS):
+        _context(work, scorer)
+        scores = {
+            (o, n): scorer.score(o, n) for o, n in scorer.pairs() if o not in used_old and n not in used_new
+        }
+        work.o2n, work.n2o, work.how = dict(fixed), dict(fixed_new), dict(fixed_how)
+        _assign(work, scores, scorer)
+        current = {o: n for o, n in work.o2n.items() if o not in fixed}
+        if current == previous:
+            break
+        previous = current
+    options: defaultdict[tuple[str, int], list[float]] = defaultdict(list)
+    for (o, n), value in scores.items():
+        options[("old", o)].append(value)
+        options[("new", n)].append(value)
+    top = {side: sorted(values, reverse=True)[:2] for side, values in options.items()}
+    for o, n in current.items():
+        work.how[o] = ("similarity", _confidence(scores.get((o, n), 0.0), top[("old", o)], top[("new", n)]))
+
+
+def _assign(work: _Work, scores: dict[tuple[int, int], float], scorer: Scorer) -> None:
+    """Best-first over all candidates; a pair whose partner is closer in text to a section inside
+    the other one waits until that section has had its chance (a commitment and its only measure
+    often both resemble what they became: the text decides, the loser is left for the merge pass)."""
+    best_old: defaultdict[int, float] = defaultdict(float)
+    best_new: defaultdict[int, float] = defaultdict(float)
+    for (o, n), value in scores.items():
+        if work.free(o, n):
+            best_old[o] = max(best_old[o], value)
+            best_new[n] = max(best_new[n], value)
+    ranked = [
+        item for item in sorted(scores.items(), key=lambda item: (-item[1], item[0])) if item[1] >= THRESHOLD
+    ]
+    waiting = []
+    for (o, n), value in ranked:
+        if _inner_rival(work, scores, scorer, o, n):
+            waiting.append(((o, n), value))
+        elif work.free(o, n) and value >= RATIO * best_old[o] and value >= RATIO * best_new[n]:
+            work.match(o, n, "similarity", 0.0)
+    for (o, n), value in waiting:
+        if work.free(o, n) and value >= RATIO * best_old[o] and value >= RATIO * best_new[n]:
+            work.match(o, n, "similarity", 0.0)
+
+
+def _inner_rival(work: _Work, scores: dict[tuple[int, int], float], scorer: Scorer, o: int, n: int) -> bool:
+    """Is there a free section inside `o` (or inside `n`) whose text is clearly closer to the other side?"""
+    corpus = scorer.corpus
+    if not (corpus.old[o].has_body and corpus.new[n].has_body):
+        return False
+    own = corpus.text_similarity(o, n) + SWAP_MARGIN
+    inner = [(d, n) for d in scorer.old.inner[o]] + [(o, e) for e in scorer.new.inner[n]]
+    return any(
+        pair in scores
+        and scores[pair] >= THRESHOLD
+        and work.free(*pair)
+        and corpus.text_similarity(*pair) > own
+        for pair in inner
+    )
+
+
+def _confidence(value: float, old_top: list[float], new_top: list[float]) -> float:
+    """How sure a similarity match is: its score against `SURE`, halved as far as a rival comes close.
+
+    A rival is the best other option of either section (`*_top`: each side's two best scores, the
+    match among them); at half the match's score or less it takes nothing off.
+    """
+    if value <= 0:
+        return 0.0
+    rival = max(_second(old_top, value), _second(new_top, value))
+    return round(min(1.0, value / SURE) * max(0.5, min(1.0, 1.5 - rival / value)), 3)
+
+
+def _second(top: list[float], value: float) -> float:
+    """The best score in `top` other than one occurrence of `value`."""
+    rest = list(top)
+    if value in rest:
+        rest.remove(value)
+    return max(rest, default=0.0)
+
+
+def _match_leftovers(work: _Work, scorer: Scorer) -> None:
+    """Sections left on both sides that are each other's closest text: a weak but plain match.
+
+    Only when neither is closer in text to a section already matched (then it is more likely a
+    part of a split or merge, which the next pass decides).
+    """
+    used_old, used_new = _used(work)
+    _context(work, scorer)
+    best_old: dict[int, tuple[float, int]] = {}
+    best_new: dict[int, tuple[float, int]] = {}
+    for o, n in scorer.pairs():
+        if (o, n) in work.forbidden or (o in used_old and n in used_new):
+            continue
+        text = scorer.corpus.similarity(o, n)
+        if o not in used_old:
+            best_old[o] = max(best_old.get(o, (0.0, -1)), (text, -n))
+        if n not in used_new:
+            best_new[n] = max(best_new.get(n, (0.0, -1)), (text, -o))
+    for o, (text, minus_n) in sorted(best_old.items()):
+        n = -minus_n
+        if text >= LEFTOVER_TEXT and n not in used_new and best_new[n][1] == -o:
+            work.match(o, n, "similarity", round(min(1.0, scorer.score(o, n) / SURE) / 2, 3))
+
+
+# --- splits and merges --------------------------------------------------------------------------
+
+
+def _find_parts(work: _Work, scorer: Scorer) -> None:
+    """A leftover section that shares text with an already matched one is a part of a split or merge.
+
+    Evidence is the text: how alike the two are, plus how much of the leftover's text is found in
+    the partner but not in the partner's other sections (so a deleted section that merely resembles
+    a neighbour stays removed). Best evidence first; each leftover joins at most one partner.
+    """
+    used_old, used_new = _used(work)
+    _context(work, scorer)
+    corpus = scorer.corpus
+    options: list[tuple[float, int, int, str]] = []
+    for o, n in scorer.pairs():
+        if (o, n) in work.forbidden or not (corpus.old[o].has_body and corpus.new[n].has_body):
+            continue
+        if o not in used_old and n in used_new:
+            own = corpus.exclusive(o, n, others=scorer.new_links.get(n, set()), side="old")
+            if own >= PART_OWN:
+                options.append((corpus.similarity(o, n) + own, o, n, "merge"))
+        elif n not in used_new and o in used_old:
+            own = corpus.exclusive(o, n, others=scorer.old_links.get(o, set()), side="new")
+            if own >= PART_OWN:
+                options.append((corpus.similarity(o, n) + own, o, n, "split"))
+    taken: set[tuple[str, int]] = set()
+    for value, o, n, kind in sorted(options, key=lambda x: (-x[0], x[1], x[2])):
+        side = ("old", o) if kind == "merge" else ("new", n)
+        if value < PART_EVIDENCE or side in taken:
+            continue
+        taken.add(side)
+        work.parts.append((o, n, kind, round(min(1.0, value / PART_SURE), 3)))
+
+
+def _warnings(pairs: tuple[SectionPair, ...]) -> list[Diagnostic]:
+    found = []
+    for pair in pairs:
+        if pair.old is None or pair.new is None or pair.score >= LOW_CONFIDENCE:
+            continue
+        where = pair.old.location
+        found.append(
+            Diagnostic(pair.new.location.path, pair.new.location.line, "warning",
+                       f"uncertain match ({pair.matched_by}, score {pair.score:.2f}): {pair.old.short} "
+                       f"({where}) → {pair.new.short}; confirm or correct it in drafts/alignment.yaml",
+                       "align.low-confidence")
+        )  # fmt: skip
+    return found

@@ -1,0 +1,344 @@
+"""How alike two sections' texts are: TF-IDF cosine over words and bigrams, titles, shared terms.
+
+Plain Python over sparse dictionaries. Candidate pairs come from an inverted index over the
+informative terms, so a large draft is not compared section by section with every other one.
+What a section says is its title and body; two kinds of text are left out because they say
+nothing about identity: boxes that narrate the drafting history (`IGNORED_BOXES`, unless the
+section has nothing else) and paragraphs
+that recur in many sections of one draft once numbers are masked ("In order to satisfy
+Commitment II.4:"), which would make every short section look like every other.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from .lineage import Tree
+from .model import Section
+
+IGNORED_BOXES = frozenset({"summary-of-changes"})
+BOILERPLATE_MIN = 3  # a paragraph (numbers masked) found in this many sections of a draft is boilerplate
+WORD = re.compile(r"[a-z0-9]+")
+NUMBER = re.compile(r"\b(?:[IVXLCDM]+|\d+|[A-Z])(?:\.(?:\d+|[IVXLCDM]+|[a-z]))+\b|\b\d+\b")
+STOP = (
+    "the and or of to in for on by with as at be is are was were been that this these those which from its it "
+    "their they such any all an not no into than then there where when who whom whose will shall may can should "
+    "would could has have had do does other also per"
+)
+STOPWORDS = frozenset(STOP.split())
+Vector = dict[str, float]
+
+
+def stem(word: str) -> str:
+    """A light plural folding: "mitigations" and "mitigation" count as one term."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    return [stem(w) for w in WORD.findall(text.lower()) if len(w) > 1]
+
+
+def terms(words: Sequence[str]) -> Counter[str]:
+    """Content words and every bigram (bigrams keep phrases like "risk tier" apart from their words)."""
+    found = Counter(w for w in words if w not in STOPWORDS)
+    found.update(f"{a} {b}" for a, b in pairwise(words))
+    return found
+
+
+def masked(text: str) -> str:
+    return " ".join(NUMBER.sub("#", text).lower().split())
+
+
+def paragraphs(section: Section) -> list[str]:
+    """The texts of the section's own leaves, without drafting-history boxes unless that is all it has."""
+    leaves = [(box, leaf.text) for block in section.blocks for box, leaf in block.leaves() if leaf.text]
+    kept = [text for box, text in leaves if box not in IGNORED_BOXES]
+    return kept or [text for _, text in leaves]
+
+
+def boilerplate(sections: Iterable[Section]) -> frozenset[str]:
+    """Masked paragraphs that occur in at least `BOILERPLATE_MIN` sections of one draft."""
+    seen: Counter[str] = Counter()
+    for section in sections:
+        seen.update({masked(text) for text in paragraphs(section)})
+    return frozenset(text for text, count in seen.items() if count >= BOILERPLATE_MIN)
+
+
+def body_words(section: Section, common: frozenset[str]) -> list[str]:
+    return [w for text in paragraphs(section) if masked(text) not in common for w in tokens(text)]
+
+
+def normalise(weights: dict[str, float]) -> Vector:
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return {t: w / norm for t, w in weights.items()} if norm else {}
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return min(1.0, sum(w * b.get(t, 0.0) for t, w in a.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """One section as the matcher sees it."""
+
+    text: Vector  # title + body, TF-IDF, unit length
+    title: Vector  # title words only
+    has_body: bool
+
+
+class Corpus:
+    """TF-IDF profiles for the sections of two drafts, weighted over both."""
+
+    def __init__(self, old: Sequence[Section], new: Sequence[Section]) -> None:
+        docs: list[Counter[str]] = []
+        titles: list[Counter[str]] = []
+        has_body: list[bool] = []
+        for side in (old, new):
+            common = boilerplate(side)
+            for section in side:
+                title = tokens(section.title)
+                body = body_words(section, common)
+                docs.append(terms(title) + terms(body))
+                titles.append(Counter(title))
+                has_body.append(bool(body))
+        self.idf = _idf(docs)
+        title_idf = _idf(titles)
+        profiles = [
+            Profile(_weigh(doc, self.idf), _weigh(title, title_idf), body)
+            for doc, title, body in zip(docs, titles, has_body, strict=True)
+        ]
+        self.old = profiles[: len(old)]
+        self.new = profiles[len(old) :]
+        raw = [_weigh(doc, self.idf, unit=False) for doc in docs]
+        self.old_tree = _subtrees(old, raw[: len(old)])
+        self.new_tree = _subtrees(new, raw[len(old) :])
+        self._own: dict[tuple[int, int], float] = {}  # own-text cosines computed so far
+        self._cache: dict[tuple[int, int], float] = {}  # `similarity` results
+
+    def candidates(self, per_section: int = 12) -> dict[tuple[int, int], float]:
+        """(old index, new index) → text cosine, for each section's best `per_section` partners.
+
+        Terms found in more than a tenth of all sections (and more than a few) only add to the
+        cosine of pairs found through rarer terms; they do not nominate pairs themselves.
+        """
+        total = len(self.old) + len(self.new)
+        cap = max(16, total // 10)
+        postings: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
+        for j, profile in enumerate(self.new):
+            for term, weight in profile.text.items():
+                postings[term].append((j, weight))
+        rare = {t for t, p in postings.items() if len(p) <= cap}
+        common_new = [{t: w for t, w in p.text.items() if t not in rare} for p in self.new]
+        found: dict[tuple[int, int], float] = {}
+        by_new: defaultdict[int, list[tuple[float, int]]] = defaultdict(list)
+        for i, profile in enumerate(self.old):
+            scores: defaultdict[int, float] = defaultdict(float)
+            common: list[tuple[str, float]] = []
+            for term, weight in profile.text.items():
+                if term in rare:
+                    for j, other in postings[term]:
+                        scores[j] += weight * other
+                else:
+                    common.append((term, weight))
+            nominated = heapq.nsmallest(per_section * 2, scores, key=lambda j: (-scores[j], j))
+            exact = [
+                (min(1.0, scores[j] + sum(w * common_new[j].get(t, 0.0) for t, w in common)), j)
+                for j in nominated
+            ]
+            for rank, (score, j) in enumerate(sorted(exact, key=_best_first)):
+                by_new[j].append((score, i))
+                if rank < per_section:
+                    found[(i, j)] = score
+        for j, row in by_new.items():
+            for score, i in sorted(row, key=_best_first)[:per_section]:
+                found[(i, j)] = score
+        self._own.update(found)
+        return dict(sorted(found.items()))
+
+    def similarity(self, i: int, j: int) -> float:
+        """Text cosine; for two sections with children, the mean of their own texts' and their whole contents'."""
+        found = self._cache.get((i, j))
+        if found is None:
+            found = self._own.get((i, j))
+            if found is None:
+                found = self._own[(i, j)] = cosine(self.old[i].text, self.new[j].text)
+            if i in self.old_tree and j in self.new_tree:
+                found = (found + cosine(self.old_tree[i], self.new_tree[j])) / 2
+            self._cache[(i, j)] = found
+        return found
+
+    def text_similarity(self, i: int, j: int) -> float:
+        """Cosine of the two sections' own texts (title and body)."""
+        found = self._own.get((i, j))
+        if found is None:
+            found = self._own[(i, j)] = cosine(self.old[i].text, self.new[j].text)
+        return found
+
+    def exclusive(self, i: int, j: int, others: set[int], side: str) -> float:
+        """Share of one section's weight in terms it shares with its partner and the partner's other sections lack.
+
+        `side` "old": old section `i` against new section `j`, whose other old sections are `others`;
+        "new": new section `j` against old section `i`, whose other new sections are `others`.
+        """
+        if side == "old":
+            part, whole, rest = self.old[i].text, self.new[j].text, [self.old[k].text for k in others]
+        else:
+            part, whole, rest = self.new[j].text, self.old[i].text, [self.new[k].text for k in others]
+        return min(1.0, sum(w * w for t, w in part.items() if t in whole and not any(t in r for r in rest)))
+
+    def title_similarity(self, i: int, j: int) -> float:
+        return cosine(self.old[i].title, self.new[j].title)
+
+
+def _best_first(item: tuple[float, int]) -> tuple[float, int]:
+    return (-item[0], item[1])
+
+
+def _idf(docs: Sequence[Counter[str]]) -> dict[str, float]:
+    frequency: Counter[str] = Counter(t for doc in docs for t in doc)
+    total = len(docs)
+    return {t: math.log((1 + total) / (1 + n)) for t, n in frequency.items()}
+
+
+def _weigh(counts: Counter[str], idf: dict[str, float], unit: bool = True) -> Vector:
+    weights = {t: (1.0 + math.log(n)) * idf[t] for t, n in counts.items()}
+    return normalise(weights) if unit else weights
+
+
+def _subtrees(sections: Sequence[Section], raw: Sequence[Vector]) -> dict[int, Vector]:
+    """For each section with children: the unit vector of everything in it, its own text included."""
+    index = {id(s): i for i, s in enumerate(sections)}
+    found: dict[int, Vector] = {}
+    for i, section in enumerate(sections):
+        if section.children:
+            total: defaultdict[str, float] = defaultdict(float)
+            for part in section.walk():
+                for term, weight in raw[index[id(part)]].items():
+                    total[term] += weight
+            found[i] = normalise(total)
+    return found
+
+
+# --- text with structure as context -------------------------------------------------------------
+
+# weights of the combined score
+W_TEXT, W_TITLE, W_PARENT, W_CHILDREN, W_KIND, W_NUMBER, W_PLACE = 0.8, 0.3, 0.06, 0.2, 0.02, 0.03, 0.03
+
+
+_NONE: frozenset[int] = frozenset()
+
+
+class _Side:
+    """One draft's structure as the scorer reads it."""
+
+    def __init__(self, tree: Tree) -> None:
+        self.sections = tree.sections
+        self.parents = tree.parents
+        self.children = children(tree.parents)
+        last = max(1, len(tree.sections) - 1)
+        self.place = [i / last for i in range(len(tree.sections))]
+        self.inner = [descendants(tree.parents, i) for i in range(len(tree.sections))]
+
+
+class Scorer:
+    """Combined score of a candidate pair: text and title, plus the current matching as context.
+
+    Context: the old section's nearest matched ancestor became the new one's (`W_PARENT`), their
+    children already correspond (`W_CHILDREN`, Dice over children with a counterpart among the
+    other's children), same kind, same kind and number, close relative place.
+    """
+
+    def __init__(self, corpus: Corpus, old: Tree, new: Tree) -> None:
+        self.corpus = corpus
+        self.text = corpus.candidates()
+        self.old, self.new = _Side(old), _Side(new)
+        self.refresh({}, [])
+
+    def refresh(self, primary: dict[int, int], links: Sequence[tuple[int, int]]) -> None:
+        """The matching so far: one-to-one pairs (old → new), and every link including split and merge parts."""
+        self.o2n = dict(primary)
+        self.n2o = {n: o for o, n in primary.items()}
+        self.links = list(links)
+        self.old_links: dict[int, set[int]] = {}
+        self.new_links: dict[int, set[int]] = {}
+        for o, n in self.links:
+            self.old_links.setdefault(o, set()).add(n)
+            self.new_links.setdefault(n, set()).add(o)
+
+    def pairs(self) -> list[tuple[int, int]]:
+        """Candidates: textually close pairs, plus the parents of linked pairs."""
+        found = set(self.text)
+        for o, n in self.links:
+            po, pn = self.old.parents[o], self.new.parents[n]
+            if po >= 0 and pn >= 0:
+                found.add((po, pn))
+        return sorted(found)
+
+    def score(self, o: int, n: int) -> float:
+        old, new = self.old.sections[o], self.new.sections[n]
+        value = W_TEXT * self.corpus.similarity(o, n) + W_TITLE * self.corpus.title_similarity(o, n)
+        value += W_PARENT * (self._counterpart(o) == self._anchor(n))
+        value += W_CHILDREN * self._children_agree(o, n)
+        value += W_KIND * (old.kind == new.kind)
+        value += W_NUMBER * (bool(old.number) and (old.kind, old.number) == (new.kind, new.number))
+        value += W_PLACE * (1.0 - abs(self.old.place[o] - self.new.place[n]))
+        return value
+
+    def _counterpart(self, o: int) -> int:
+        """The new section that the nearest matched ancestor of old section `o` became (-1: the top)."""
+        p = self.old.parents[o]
+        while p >= 0 and p not in self.o2n:
+            p = self.old.parents[p]
+        return self.o2n[p] if p >= 0 else -1
+
+    def _anchor(self, n: int) -> int:
+        """The nearest ancestor of new section `n` that has an old counterpart (-1: the top)."""
+        p = self.new.parents[n]
+        while p >= 0 and p not in self.n2o:
+            p = self.new.parents[p]
+        return p
+
+    def _children_agree(self, o: int, n: int) -> float:
+        olds, news = self.old.children[o], self.new.children[n]
+        if not olds or not news:
+            return 0.0
+        hits_old = sum(1 for c in olds if not self.old_links.get(c, _NONE).isdisjoint(news))
+        hits_new = sum(1 for c in news if not self.new_links.get(c, _NONE).isdisjoint(olds))
+        return (hits_old + hits_new) / (len(olds) + len(news))
+
+
+def children(parents: Sequence[int]) -> list[list[int]]:
+    found: list[list[int]] = [[] for _ in parents]
+    for child, parent in enumerate(parents):
+        if parent >= 0:
+            found[parent].append(child)
+    return found
+
+
+def descendants(parents: Sequence[int], i: int) -> list[int]:
+    """Sections inside section `i` (they follow it in walk order)."""
+    found, k = [], i + 1
+    while k < len(parents) and _is_inside(parents, k, i):
+        found.append(k)
+        k += 1
+    return found
+
+
+def _is_inside(parents: Sequence[int], k: int, i: int) -> bool:
+    while k >= 0:
+        k = parents[k]
+        if k == i:
+            return True
+    return False
