@@ -148,3 +148,17 @@ def test_cli_diff_missing_file_is_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["diff", str(tmp_path / "a.md"), str(tmp_path / "b.md")])
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "a.md" in result.stderr
+
+
+def test_memo_gives_the_same_comparison_and_survives_shifted_lines() -> None:
+    old, new = parse_text(OLD, "old.md"), parse_text(NEW, "new.md")
+    memo: dict = {}  # type: ignore[type-arg]
+    plain = compare_drafts(old, new)
+    assert compare_drafts(old, new, memo=memo) == plain
+    assert memo and compare_drafts(old, new, memo=memo) == plain  # served from the memo
+    shifted = parse_text(NEW.replace("# Commitment 1.", "Opening line.\n\n# Commitment 1."), "new.md")
+    again = compare_drafts(old, shifted, memo=memo)
+    fresh = compare_drafts(old, shifted)
+    assert again == fresh
+    lines = [b.new.location.line for c in again.changes for b in c.blocks if b.new is not None]
+    assert lines == [b.new.location.line for c in fresh.changes for b in c.blocks if b.new is not None]

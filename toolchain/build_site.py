@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import sys
 from collections.abc import Callable, Sequence
@@ -39,7 +40,8 @@ def build(paths: Sequence[str], options: Options, cache: Cache, result: Result, 
     result.warnings = [str(d) for d in corpus.diagnostics]
     lap("parse")
     folder = Path(corpus.drafts[0].path).parent if corpus.drafts else Path("drafts")
-    site_plan = plan(corpus, overrides_for(folder), exports)
+    memo = _load_memo(cache)
+    site_plan = plan(corpus, overrides_for(folder), exports, memo)
     lap("compare+views")
     keys = _render(site_plan.pages, site_plan.site, cache, options, result)
     files = {**site_plan.files, **assets()}
@@ -63,7 +65,51 @@ def build(paths: Sequence[str], options: Options, cache: Cache, result: Result, 
         remove(built)  # interrupted or failed: the previous site stays as it was
         raise
     cache.prune(("pages", "scans", "pagefind"))
+    _save_memo(cache, memo)
     lap("swap")
+
+
+def _memo_key() -> str:
+    return sha("compare-memo", tree_digest([p for p in PACKAGE.rglob("*.py")], PACKAGE))
+
+
+class _TrackedMemo(dict[str, Any]):
+    """A memo that remembers which entries this build read or wrote, so only those are kept."""
+
+    def __init__(self, stored: dict[str, Any]) -> None:
+        super().__init__(stored)
+        self.used: set[str] = set()
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.used.add(key)
+        return super().__contains__(key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.used.add(key)
+        super().__setitem__(key, value)
+
+    def kept(self) -> dict[str, Any]:
+        return {key: self[key] for key in sorted(self.used) if dict.__contains__(self, key)}
+
+
+def _load_memo(cache: Cache) -> _TrackedMemo:
+    """Block diffs of earlier builds by content, so an edit re-diffs only the sections it touched.
+
+    The key covers the code, so a change to the diff or the classes starts afresh. The file is the
+    cache's own, written by `_save_memo`; anything unreadable is ignored and rebuilt.
+    """
+    data = cache.get("memo", _memo_key())
+    try:
+        loaded = pickle.loads(data) if data is not None else {}
+    except Exception:  # a damaged or foreign cache file: start afresh
+        loaded = {}
+    return _TrackedMemo(loaded if isinstance(loaded, dict) else {})
+
+
+def _save_memo(cache: Cache, memo: _TrackedMemo) -> None:
+    cache.put("memo", _memo_key(), pickle.dumps(memo.kept(), protocol=pickle.HIGHEST_PROTOCOL))
+    cache.prune(("memo",))
 
 
 def _render(pages: list[Page], site: Site, cache: Cache, options: Options, result: Result) -> dict[str, str]:

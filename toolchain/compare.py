@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import hashlib
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 
 from .align import align, history, renumbering
 from .blockdiff import diff_blocks
@@ -23,23 +24,29 @@ from .model import (
 from .overrides import Overrides
 from .worddiff import diff_words
 
+# A memo of block diffs by content: (old leaf index, new leaf index, box, ops, moved, score) per block.
+# Indices instead of Blocks, so a hit stays right when an edit elsewhere shifts every line number.
+Memo = MutableMapping[str, tuple[tuple[int | None, int | None, str, tuple[DiffOp, ...], bool, float], ...]]
 
-def compare(alignment: Alignment) -> Comparison:
+
+def compare(alignment: Alignment, memo: Memo | None = None) -> Comparison:
     renumbered = renumbering(alignment)
-    changes = tuple(compare_pair(pair, renumbered) for pair in alignment.pairs)
+    changes = tuple(compare_pair(pair, renumbered, memo) for pair in alignment.pairs)
     return Comparison(alignment.old, alignment.new, changes, alignment.diagnostics)
 
 
-def compare_drafts(old: Draft, new: Draft, overrides: Overrides | None = None) -> Comparison:
-    return compare(align(old, new, overrides))
+def compare_drafts(
+    old: Draft, new: Draft, overrides: Overrides | None = None, memo: Memo | None = None
+) -> Comparison:
+    return compare(align(old, new, overrides), memo)
 
 
 def compare_history(
-    drafts: Sequence[Draft], overrides: Overrides | None = None
+    drafts: Sequence[Draft], overrides: Overrides | None = None, memo: Memo | None = None
 ) -> tuple[History, tuple[Comparison, ...]]:
     """The concepts across all drafts, and the comparison of each consecutive pair."""
     found = history(drafts, overrides)
-    return found, tuple(compare(alignment) for alignment in found.alignments)
+    return found, tuple(compare(alignment, memo) for alignment in found.alignments)
 
 
 def leaves(section: Section | None) -> list[tuple[str, Block]]:
@@ -48,15 +55,70 @@ def leaves(section: Section | None) -> list[tuple[str, Block]]:
     return [leaf for block in section.blocks for leaf in block.leaves()]
 
 
-def compare_pair(pair: SectionPair, renumbered: Mapping[str, str]) -> SectionChange:
+def compare_pair(pair: SectionPair, renumbered: Mapping[str, str], memo: Memo | None = None) -> SectionChange:
     old, new = pair.old, pair.new
     title_ops = classify_ops(diff_words(_heading(old), _heading(new)), renumbered)
     if old is not None and new is not None and old.body_digest == new.body_digest:
         words = new.words
         summary = SectionSummary(0, 0, words, 1.0, ())
         return SectionChange(pair, (), summary, title_ops)
-    blocks = classify_blocks(diff_blocks(leaves(old), leaves(new)), renumbered=renumbered)
+    olds, news = leaves(old), leaves(new)
+    key = _memo_key(olds, news, renumbered)
+    if memo is not None and key in memo:
+        blocks = _rehydrate(memo[key], olds, news)
+    else:
+        blocks = classify_blocks(diff_blocks(olds, news), renumbered=renumbered)
+        if memo is not None:
+            memo[key] = _dehydrate(blocks, olds, news)
     return SectionChange(pair, blocks, summarize(blocks), title_ops)
+
+
+def _memo_key(
+    olds: list[tuple[str, Block]], news: list[tuple[str, Block]], renumbered: Mapping[str, str]
+) -> str:
+    digest = hashlib.sha256()
+    for side in (olds, news):
+        for box, block in side:
+            digest.update(f"{box}\x1f{block.kind}\x1f{block.name}\x1f{block.text}\x1e".encode())
+        digest.update(b"\x1d")
+    digest.update(repr(sorted(renumbered.items())).encode())
+    return digest.hexdigest()
+
+
+def _dehydrate(
+    blocks: Sequence[BlockDiff], olds: list[tuple[str, Block]], news: list[tuple[str, Block]]
+) -> tuple[tuple[int | None, int | None, str, tuple[DiffOp, ...], bool, float], ...]:
+    where_old = {id(block): i for i, (_, block) in enumerate(olds)}
+    where_new = {id(block): i for i, (_, block) in enumerate(news)}
+    return tuple(
+        (
+            where_old[id(d.old)] if d.old is not None else None,
+            where_new[id(d.new)] if d.new is not None else None,
+            d.box,
+            d.ops,
+            d.moved,
+            d.score,
+        )
+        for d in blocks
+    )
+
+
+def _rehydrate(
+    stored: tuple[tuple[int | None, int | None, str, tuple[DiffOp, ...], bool, float], ...],
+    olds: list[tuple[str, Block]],
+    news: list[tuple[str, Block]],
+) -> tuple[BlockDiff, ...]:
+    return tuple(
+        BlockDiff(
+            olds[o][1] if o is not None else None,
+            news[n][1] if n is not None else None,
+            box,
+            ops,
+            moved,
+            score,
+        )
+        for o, n, box, ops, moved, score in stored
+    )
 
 
 def _heading(section: Section | None) -> str:

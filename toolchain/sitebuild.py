@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import urls
-from .compare import compare_drafts, compare_history
+from .compare import Memo, compare_drafts, compare_history
 from .corpus import Corpus
 from .errors import PublishError
 from .model import Comparison, Draft
@@ -38,7 +38,7 @@ def overrides_for(folder: Path) -> Overrides | None:
 
 
 def transitions(
-    drafts: Sequence[Draft], overrides: Overrides | None
+    drafts: Sequence[Draft], overrides: Overrides | None, memo: Memo | None = None
 ) -> tuple[SiteData, tuple[Transition, ...]]:
     """The history and the published comparisons: each consecutive pair, then first → latest."""
     if len(drafts) < 2:
@@ -47,10 +47,10 @@ def transitions(
         )
     for draft in drafts:
         urls.draft(draft.id)  # reserved or unsafe ids fail here, before any work
-    history, comparisons = compare_history(drafts, overrides)
+    history, comparisons = compare_history(drafts, overrides, memo)
     found = [Transition(urls.transition_id(c.old.id, c.new.id), c, True) for c in comparisons]
     if len(drafts) > 2:
-        overall: Comparison = compare_drafts(drafts[0], drafts[-1], overrides)
+        overall: Comparison = compare_drafts(drafts[0], drafts[-1], overrides, memo)
         found.append(Transition(urls.transition_id(drafts[0].id, drafts[-1].id), overall, False))
     return SiteData(history, tuple(found), ""), tuple(found)
 
@@ -68,10 +68,13 @@ def built_stamp() -> str:
 
 
 def plan(
-    corpus: Corpus, overrides: Overrides | None, exporter: Callable[[Comparison], tuple[str, str]]
+    corpus: Corpus,
+    overrides: Overrides | None,
+    exporter: Callable[[Comparison], tuple[str, str]],
+    memo: Memo | None = None,
 ) -> Plan:
     drafts = corpus.drafts
-    data, found = transitions(drafts, overrides)
+    data, found = transitions(drafts, overrides, memo)
     data.title = corpus.config.site_title or drafts[-1].title or "Drafts compared"
     site = Site(data.title, built_stamp(), urls.draft(drafts[-1].id))
     files: dict[str, bytes] = {}
