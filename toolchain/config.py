@@ -41,6 +41,7 @@ class Config:
     site_title: str = ""
     base_url: str = ""
     author: str = ""
+    transitions: tuple[tuple[str, str], ...] = ()  # extra (old id, new id) pairs the site compares
 
     def plural(self, kind: str) -> str:
         return self.plurals.get(kind, kind + "s")
@@ -60,6 +61,16 @@ def load_config(drafts: Path) -> Config:
     return Config()
 
 
+def _pairs(value: Any, where: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, list) or not all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(i, str) for i in p) for p in value
+    ):
+        raise ConfigError(
+            f'{where}: error: \'transitions\' must be a list of [old, new] draft ids, e.g. [["first-draft", "third-draft"]]'
+        )
+    return tuple((old, new) for old, new in value)
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
@@ -68,7 +79,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _from_table(table: dict[str, Any], where: str) -> Config:
-    known = {"kinds", "plurals", "number", "max_bytes", "site_title", "base_url", "author"}
+    known = {"kinds", "plurals", "number", "max_bytes", "site_title", "base_url", "author", "transitions"}
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(f"{where}: error: unknown setting(s) {', '.join(unknown)}; known: {sorted(known)}")
@@ -85,6 +96,7 @@ def _from_table(table: dict[str, Any], where: str) -> Config:
         site_title=str(table.get("site_title", "")),
         base_url=str(table.get("base_url", "")),
         author=str(table.get("author", "")),
+        transitions=_pairs(table.get("transitions", []), where),
     )
     try:
         re.compile(config.number)

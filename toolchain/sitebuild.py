@@ -38,9 +38,12 @@ def overrides_for(folder: Path) -> Overrides | None:
 
 
 def transitions(
-    drafts: Sequence[Draft], overrides: Overrides | None, memo: Memo | None = None
+    drafts: Sequence[Draft],
+    overrides: Overrides | None,
+    memo: Memo | None = None,
+    extra: Sequence[tuple[str, str]] = (),
 ) -> tuple[SiteData, tuple[Transition, ...]]:
-    """The history and the published comparisons: each consecutive pair, then first → latest."""
+    """The history and the published comparisons: each consecutive pair, first → latest, then `extra`."""
     if len(drafts) < 2:
         raise PublishError(
             f"publish: error: the site compares drafts; found {len(drafts)} draft(s), need 2 or more"
@@ -49,10 +52,31 @@ def transitions(
         urls.draft(draft.id)  # reserved or unsafe ids fail here, before any work
     history, comparisons = compare_history(drafts, overrides, memo)
     found = [Transition(urls.transition_id(c.old.id, c.new.id), c, True) for c in comparisons]
-    if len(drafts) > 2:
-        overall: Comparison = compare_drafts(drafts[0], drafts[-1], overrides, memo)
-        found.append(Transition(urls.transition_id(drafts[0].id, drafts[-1].id), overall, False))
+    by_id = {draft.id: draft for draft in drafts}
+    wanted = [(drafts[0].id, drafts[-1].id), *extra] if len(drafts) > 2 else list(extra)
+    for old_id, new_id in wanted:
+        if any(t.comparison.old.id == old_id and t.comparison.new.id == new_id for t in found):
+            continue
+        old, new = _pair(by_id, old_id, new_id)
+        overall: Comparison = compare_drafts(old, new, overrides, memo)
+        found.append(Transition(urls.transition_id(old_id, new_id), overall, False))
     return SiteData(history, tuple(found), ""), tuple(found)
+
+
+def _pair(by_id: dict[str, Draft], old_id: str, new_id: str) -> tuple[Draft, Draft]:
+    """The two drafts of a configured transition, older first."""
+    for draft_id in (old_id, new_id):
+        if draft_id not in by_id:
+            raise PublishError(
+                f"publish: error: configured transition {old_id} → {new_id}: no draft '{draft_id}' "
+                f"(drafts: {', '.join(sorted(by_id))})"
+            )
+    old, new = by_id[old_id], by_id[new_id]
+    if (old.date, old.id) >= (new.date, new.id):
+        raise PublishError(
+            f"publish: error: configured transition {old_id} → {new_id}: '{old_id}' is not older"
+        )
+    return old, new
 
 
 def built_stamp() -> str:
@@ -74,7 +98,7 @@ def plan(
     memo: Memo | None = None,
 ) -> Plan:
     drafts = corpus.drafts
-    data, found = transitions(drafts, overrides, memo)
+    data, found = transitions(drafts, overrides, memo, corpus.config.transitions)
     data.title = corpus.config.site_title or drafts[-1].title or "Drafts compared"
     site = Site(data.title, built_stamp(), urls.draft(drafts[-1].id))
     files: dict[str, bytes] = {}
