@@ -183,7 +183,7 @@ def serve(folder: str, port: int) -> None:
 
 @main.command(name="pdf")
 @click.argument("paths", nargs=-1)
-@click.option("--out", default="site", show_default=True, help="PDFs go to OUT/pdf/{old}--{new}/.")
+@click.option("--out", required=True, help="PDFs go to OUT/pdf/{old}--{new}/ (not the published site).")
 @click.option("--jobs", "-j", default=0, help="Worker processes (0: one per core).")
 @click.option(
     "--only",
