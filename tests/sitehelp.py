@@ -20,10 +20,12 @@ def copy_drafts(target: Path) -> Path:
     return target
 
 
-def build(drafts: Path, out: Path, cache: Path, jobs: int = 1, search: bool = True) -> Result:
-    return publish(
-        [str(drafts)], Options(out=out, cache=cache, jobs=jobs, search=search), echo=lambda _: None
-    )
+def build(
+    drafts: Path, out: Path, cache: Path, jobs: int = 1, search: bool = True, pdf: bool = False
+) -> Result:
+    """Publish the fixture corpus; without PDFs unless asked (tests/test_publish_pdf.py covers them)."""
+    options = Options(out=out, cache=cache, jobs=jobs, search=search, pdf=pdf)
+    return publish([str(drafts)], options, echo=lambda _: None)
 
 
 def tree(folder: Path, skip: tuple[str, ...] = ("pagefind/",)) -> dict[str, bytes]:

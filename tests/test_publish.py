@@ -204,7 +204,8 @@ def test_real_corpus_post_market_monitoring_across_both_drafts(corpus: Path, tmp
     paths = [str(corpus / "third-draft-safety-security.md"), str(corpus / "final-safety-security.md")]
     from toolchain.publish import Options, publish
 
-    publish(paths, Options(out=tmp_path / "site", cache=tmp_path / "cache", jobs=2), echo=lambda _: None)
+    options = Options(out=tmp_path / "site", cache=tmp_path / "cache", jobs=2, pdf=False)
+    publish(paths, options, echo=lambda _: None)
     pages = {}
     for path in (tmp_path / "site" / "concept").glob("*/index.html"):
         tree = lxml_html.document_fromstring(path.read_bytes())

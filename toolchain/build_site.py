@@ -17,6 +17,7 @@ from . import linkcheck, searchindex
 from .corpus import load_corpus
 from .errors import PublishError
 from .pages import Page
+from .pdf import PdfJob, render_many
 from .publish import PACKAGE, Echo, Options, Result, remove, set_times, write_tree
 from .render import assets, template_digest
 from .renderpool import render_pages
@@ -41,12 +42,15 @@ def build(paths: Sequence[str], options: Options, cache: Cache, result: Result, 
     lap("parse")
     folder = Path(corpus.drafts[0].path).parent if corpus.drafts else Path("drafts")
     memo = _load_memo(cache)
-    site_plan = plan(corpus, overrides_for(folder), exports, memo)
+    site_plan = plan(corpus, overrides_for(folder), exports, memo, with_pdfs=options.pdf)
     lap("compare+views")
     keys = _render(site_plan.pages, site_plan.site, cache, options, result)
     files = {**site_plan.files, **assets()}
     result.pages = len(site_plan.pages)
     lap("render")
+    keys.update(_render_pdfs(site_plan.pdfs, cache, options, result))
+    if site_plan.pdfs:
+        lap("pdf")
     built = build_dir(options.out)
     try:
         _write(built, keys, files, cache)
@@ -129,6 +133,20 @@ def _render(pages: list[Page], site: Site, cache: Cache, options: Options, resul
     return keys
 
 
+def _render_pdfs(jobs: Sequence[PdfJob], cache: Cache, options: Options, result: Result) -> dict[str, str]:
+    """{pdf path: cache key}; PDFs whose digest is not cached are rendered (biggest first) and stored.
+
+    They are cached with the pages (kind "pages") so the writer links them the same way.
+    """
+    keys = {job.path: sha("pdf", job.digest) for job in jobs}
+    todo = [job for job in jobs if not cache.has("pages", keys[job.path])]
+    result.pdfs, result.pdfs_rendered = len(jobs), len(todo)
+    processes = options.jobs or os.cpu_count() or 1
+    for job, data in render_many(todo, processes):
+        cache.put("pages", keys[job.path], data)
+    return keys
+
+
 def _write(built: Path, keys: dict[str, str], files: dict[str, bytes], cache: Cache) -> None:
     """Pages are hard links to their cached bytes (creating a file costs ~30 links here); the rest is written."""
     write_tree(built, files)
@@ -191,6 +209,8 @@ def _pagefind_version() -> str:
 def _check(keys: dict[str, str], built: Path, cache: Cache, indexer: Callable[[], None] | None) -> None:
     scans = {}
     for path, key in keys.items():
+        if not path.endswith(".html"):
+            continue  # PDFs: links into them are checked, links out of them are the PDF builder's
         stored = cache.get("scans", key)  # a page key fixes its bytes, hence its scan
         if stored is not None:
             scans[path] = _load_scan(stored)

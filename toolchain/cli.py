@@ -150,9 +150,12 @@ def load_overrides_for(folder: Path, explicit: str | None) -> Overrides | None:
 @click.option("--cache", default=".cache", show_default=True, help="Folder of the content-hash cache.")
 @click.option("--jobs", "-j", default=0, help="Worker processes for rendering (0: one per core).")
 @click.option("--no-search", is_flag=True, help="Skip the search index (pagefind).")
+@click.option("--no-pdf", is_flag=True, help="Skip the redline PDFs (WeasyPrint).")
 @click.option("--timings", is_flag=True, help="Print the time each build stage took.")
 @guarded
-def publish(paths: tuple[str, ...], out: str, cache: str, jobs: int, no_search: bool, timings: bool) -> None:
+def publish(
+    paths: tuple[str, ...], out: str, cache: str, jobs: int, no_search: bool, no_pdf: bool, timings: bool
+) -> None:
     """Publish the drafts (default: drafts/) as a static comparison site in OUT.
 
     Builds beside OUT, checks every internal link, then swaps the new site in; a failed build
@@ -161,7 +164,7 @@ def publish(paths: tuple[str, ...], out: str, cache: str, jobs: int, no_search: 
     from .publish import Options
     from .publish import publish as run
 
-    options = Options(Path(out), Path(cache), jobs, sys.stderr.isatty(), search=not no_search)
+    options = Options(Path(out), Path(cache), jobs, sys.stderr.isatty(), search=not no_search, pdf=not no_pdf)
     result = run(paths or ("drafts",), options, echo=lambda line: click.echo(line, err=True))
     for warning in result.warnings:
         click.echo(warning, err=True)

@@ -39,7 +39,7 @@ def concept_page(data: SiteData, concept: Concept, path: str) -> ConceptPage:
         related=tuple(_related(data, concept)),
         children=_children(data, latest),
         parent=_parent(data, latest),
-        pdfs=concept_pdfs(concept.id),
+        pdfs=concept_pdfs(data, concept.id),
     )
 
 

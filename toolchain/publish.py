@@ -34,6 +34,7 @@ class Options:
     progress: bool = False  # a progress bar (on a terminal)
     search: bool = True  # build the pagefind index
     check: bool = True  # link and anchor check
+    pdf: bool = True  # the redline PDFs
 
 
 @dataclass(slots=True)
@@ -42,6 +43,8 @@ class Result:
     pages: int = 0
     files: int = 0
     rendered: int = 0
+    pdfs: int = 0
+    pdfs_rendered: int = 0
     seconds: float = 0.0
     unchanged: bool = False
     warnings: list[str] = field(default_factory=list)
@@ -60,9 +63,10 @@ class Result:
         if self.unchanged:
             return f"publish: {self.out}/ is up to date (no input changed) [{self.seconds:.2f} s]"
         reused = self.pages - self.rendered
+        pdfs = f", {self.pdfs} PDFs ({self.pdfs_rendered} rendered)" if self.pdfs else ""
         return (
             f"publish: wrote {self.files} files to {self.out}/: {self.pages} pages "
-            f"({self.rendered} rendered, {reused} from cache) in {self.seconds:.2f} s"
+            f"({self.rendered} rendered, {reused} from cache){pdfs} in {self.seconds:.2f} s"
         )
 
 
@@ -86,7 +90,7 @@ def stamp(paths: Sequence[str], options: Options) -> str:
         tree_digest(templates, TEMPLATES),
         "\n".join(f"{p.resolve()}\0{sha(p.read_bytes())}" for p in inputs),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
-        repr((options.search, options.check, str(options.out.resolve()))),
+        repr((options.search, options.check, options.pdf, str(options.out.resolve()))),
     )
 
 

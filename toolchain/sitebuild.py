@@ -11,13 +11,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import urls
+from . import pdfs, urls
 from .compare import Memo, compare_drafts, compare_history
 from .corpus import Corpus
 from .errors import PublishError
 from .model import Comparison, Draft
 from .overrides import Overrides, load_overrides
 from .pages import Page, gather
+from .pdf import PdfJob, pdf_jobs, source_date_epoch
 from .sitedata import SiteData, Transition
 from .views import Site
 
@@ -30,6 +31,7 @@ class Plan:
     files: dict[str, bytes]  # exports and other non-page files
     site: Site
     data: SiteData
+    pdfs: tuple[PdfJob, ...] = ()  # redline PDFs to put in the site
 
 
 def overrides_for(folder: Path) -> Overrides | None:
@@ -96,9 +98,16 @@ def plan(
     overrides: Overrides | None,
     exporter: Callable[[Comparison], tuple[str, str]],
     memo: Memo | None = None,
+    with_pdfs: bool = False,
 ) -> Plan:
     drafts = corpus.drafts
     data, found = transitions(drafts, overrides, memo, corpus.config.transitions)
+    jobs: tuple[PdfJob, ...] = ()
+    if with_pdfs:
+        comparisons = [t.comparison for t in found]
+        jobs = tuple(pdf_jobs(data.history, comparisons, corpus.config, source_date_epoch()))
+        names = {t.id: f"{t.comparison.old.label} → {t.comparison.new.label}" for t in found}
+        data.pdf_links = pdfs.links(jobs, names)
     data.title = corpus.config.site_title or drafts[-1].title or "Drafts compared"
     site = Site(data.title, built_stamp(), urls.draft(drafts[-1].id))
     files: dict[str, bytes] = {}
@@ -106,7 +115,7 @@ def plan(
         json_text, csv_text = exporter(transition.comparison)
         files[f"exports/{transition.id}.json"] = json_text.encode("utf-8")
         files[f"exports/{transition.id}.csv"] = csv_text.encode("utf-8")
-    return Plan(gather(data), files, site, data)
+    return Plan(gather(data), files, site, data, jobs)
 
 
 def exports(comparison: Comparison) -> tuple[str, str]:

@@ -10,7 +10,7 @@ from . import urls
 from .headings import slug
 from .model import Block, BlockDiff, Comparison, Concept, DiffOp, Draft, History, Section, SectionChange
 from .redline import Links
-from .views import BlockView, LeafDiff
+from .views import BlockView, LeafDiff, PdfLink
 
 LEAF_KINDS = ("paragraph", "item", "row", "code", "html", "rule")
 _FRAGMENT_LINK = re.compile(r"\]\(#([a-z0-9][a-z0-9-]*)")
@@ -35,6 +35,9 @@ class SiteData:
     concept_of: dict[tuple[str, str], str] = field(default_factory=dict)  # (draft id, anchor) → concept id
     concepts: dict[str, Concept] = field(default_factory=dict)
     drafts: dict[str, Draft] = field(default_factory=dict)
+    pdf_links: dict[str, tuple[PdfLink, ...]] = field(
+        default_factory=dict
+    )  # "concept:<id>" / "transition:<id>"
 
     def __post_init__(self) -> None:
         for draft in self.history.drafts:

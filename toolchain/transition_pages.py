@@ -143,7 +143,7 @@ def transition_page(data: SiteData, transition: Transition) -> TransitionPage:
         statuses=tuple(s for s in STATUSES if s in present),
         classes=tuple(sorted({c for r in table for c in r.classes})),
         diagnostics=tuple(str(d) for d in transition.comparison.diagnostics),
-        pdfs=transition_pdfs(transition.id),
+        pdfs=transition_pdfs(data, transition.id),
     )
 
 
