@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import repeat
 
 from toolchain.model import Block, BlockDiff, DiffOp
-from toolchain.worddiff import diff_words, is_word, longest_increasing, similarity, tokenize
+from toolchain.worddiff import diff_words, longest_increasing, similarity, words
 
 THRESHOLD = 0.5  # word Dice at or above which two blocks count as versions of each other
 
@@ -67,15 +69,14 @@ def _similar(old: Sequence[Block], new: Sequence[Block], taken: dict[int, int]) 
     """Best-first over all unmatched pairs scoring at least THRESHOLD."""
     free_old = sorted(set(range(len(old))) - set(taken.values()))
     free_new = [j for j in range(len(new)) if j not in taken]
-    words = {i: _words(old[i]) for i in free_old}
+    words = {i: _Words.of(old[i]) for i in free_old}
     candidates = []
     for j in free_new:
-        mine = _words(new[j])
+        mine = _Words.of(new[j])
         for i in free_old:
-            if _family(old[i]) == _family(new[j]):
-                score = _dice(words[i], mine)
-                if score >= THRESHOLD:
-                    candidates.append((-score, j, i))
+            score = words[i].dice(mine) if words[i].may_match(mine) else 0.0
+            if score >= THRESHOLD:
+                candidates.append((-score, j, i))
     match: dict[int, int] = {}
     used: set[int] = set()
     for _, j, i in sorted(candidates):
@@ -85,13 +86,34 @@ def _similar(old: Sequence[Block], new: Sequence[Block], taken: dict[int, int]) 
     return match
 
 
-def _words(block: Block) -> Counter[str]:
-    return Counter(t.lower() for t in tokenize(block.text) if is_word(t))
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """A block's words (lower case, counted), prepared once for all the pairs it takes part in."""
 
+    family: str
+    counts: Counter[str]
+    total: int
 
-def _dice(a: Counter[str], b: Counter[str]) -> float:
-    total = a.total() + b.total()
-    return 2 * (a & b).total() / total if total else 0.0
+    @classmethod
+    def of(cls, block: Block) -> _Words:
+        counts = Counter(map(str.lower, words(block.text)))
+        return cls(_family(block), counts, counts.total())
+
+    def may_match(self, other: _Words) -> bool:
+        """Same family, and sizes close enough for the Dice to reach THRESHOLD (it is at most
+        2·min / sum; most pairs of a long section fail here, before any word is compared)."""
+        total = self.total + other.total
+        return (
+            self.family == other.family
+            and bool(total)
+            and 2 * min(self.total, other.total) / total >= THRESHOLD
+        )
+
+    def dice(self, other: _Words) -> float:
+        total = self.total + other.total
+        small, large = sorted((self.counts, other.counts), key=len)
+        shared = sum(map(min, small.values(), map(large.get, small, repeat(0))))
+        return 2 * shared / total if total else 0.0
 
 
 def _fold(text: str) -> str:

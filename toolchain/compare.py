@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
 
 from .align import align, history, renumbering
 from .blockdiff import diff_blocks
-from .classify import classify_blocks, classify_ops, summarize
+from .classify import Renumbering, classify_blocks, classify_ops, summarize
 from .model import (
     Alignment,
     Block,
@@ -30,8 +31,8 @@ Memo = MutableMapping[str, tuple[tuple[int | None, int | None, str, tuple[DiffOp
 
 
 def compare(alignment: Alignment, memo: Memo | None = None) -> Comparison:
-    renumbered = renumbering(alignment)
-    changes = tuple(compare_pair(pair, renumbered, memo) for pair in alignment.pairs)
+    context = _Context.of(renumbering(alignment))
+    changes = tuple(_compare_pair(pair, context, memo) for pair in alignment.pairs)
     return Comparison(alignment.old, alignment.new, changes, alignment.diagnostics)
 
 
@@ -55,33 +56,47 @@ def leaves(section: Section | None) -> list[tuple[str, Block]]:
     return [leaf for block in section.blocks for leaf in block.leaves()]
 
 
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What every section of one comparison shares, prepared once (per section it was quadratic)."""
+
+    renumbering: Renumbering
+    memo_salt: bytes  # the renumbering's part of a memo key
+
+    @classmethod
+    def of(cls, renumbered: Mapping[str, str]) -> _Context:
+        return cls(Renumbering.of(renumbered), repr(sorted(renumbered.items())).encode())
+
+
 def compare_pair(pair: SectionPair, renumbered: Mapping[str, str], memo: Memo | None = None) -> SectionChange:
+    return _compare_pair(pair, _Context.of(renumbered), memo)
+
+
+def _compare_pair(pair: SectionPair, context: _Context, memo: Memo | None) -> SectionChange:
     old, new = pair.old, pair.new
-    title_ops = classify_ops(diff_words(_heading(old), _heading(new)), renumbered)
+    title_ops = classify_ops(diff_words(_heading(old), _heading(new)), context.renumbering)
     if old is not None and new is not None and old.body_digest == new.body_digest:
         words = new.words
         summary = SectionSummary(0, 0, words, 1.0, ())
         return SectionChange(pair, (), summary, title_ops)
     olds, news = leaves(old), leaves(new)
-    key = _memo_key(olds, news, renumbered)
+    key = _memo_key(olds, news, context.memo_salt) if memo is not None else ""
     if memo is not None and key in memo:
         blocks = _rehydrate(memo[key], olds, news)
     else:
-        blocks = classify_blocks(diff_blocks(olds, news), renumbered=renumbered)
+        blocks = classify_blocks(diff_blocks(olds, news), renumbered=context.renumbering)
         if memo is not None:
             memo[key] = _dehydrate(blocks, olds, news)
     return SectionChange(pair, blocks, summarize(blocks), title_ops)
 
 
-def _memo_key(
-    olds: list[tuple[str, Block]], news: list[tuple[str, Block]], renumbered: Mapping[str, str]
-) -> str:
+def _memo_key(olds: list[tuple[str, Block]], news: list[tuple[str, Block]], salt: bytes) -> str:
     digest = hashlib.sha256()
     for side in (olds, news):
         for box, block in side:
             digest.update(f"{box}\x1f{block.kind}\x1f{block.name}\x1f{block.text}\x1e".encode())
         digest.update(b"\x1d")
-    digest.update(repr(sorted(renumbered.items())).encode())
+    digest.update(salt)
     return digest.hexdigest()
 
 

@@ -54,19 +54,13 @@ def records(old: Tree, new: Tree, links: Sequence[Link]) -> tuple[SectionPair, .
         keyed.append(((n, 0, o), SectionPair(one, other, status, how, score)))
     keyed += [((j, 0, -1), SectionPair(None, s, ("added",), "", 0.0)) for j, s in enumerate(new.sections)
               if j not in new_links]  # fmt: skip
+    place = -1  # a removed section goes after the counterpart of the nearest earlier old section with one
     for i, section in enumerate(old.sections):
-        if i not in old_links:
-            place = _after(i, old_links, primary)
+        if i in old_links:
+            place = primary.get(i, min(old_links[i]))
+        else:
             keyed.append(((place, 1, i), SectionPair(section, None, ("removed",), "", 0.0)))
     return tuple(pair for _, pair in sorted(keyed, key=lambda item: item[0]))
-
-
-def _after(o: int, old_links: dict[int, set[int]], primary: dict[int, int]) -> int:
-    """Where a removed section goes: after the counterpart of the nearest earlier old section that has one."""
-    for p in range(o - 1, -1, -1):
-        if p in old_links:
-            return primary.get(p, min(old_links[p]))
-    return -1
 
 
 def _status(old: Section, new: Section, moved: bool, split: bool, merged: bool) -> tuple[str, ...]:
@@ -117,21 +111,46 @@ def _container(tree: Tree, i: int, paired: Collection[int]) -> int:
 
 
 def _heaviest_increasing(values: list[int], weights: list[int]) -> set[int]:
-    """Indices of the increasing subsequence of `values` with the greatest total weight (ties: earliest)."""
+    """Indices of the increasing subsequence of `values` with the greatest total weight (ties: earliest).
+
+    Each element extends the heaviest run ending below its value (ties: the earliest such run). A
+    Fenwick tree over the values' ranks finds that run in O(log n), so a long flat list of siblings
+    costs n log n rather than n².
+    """
     if not values:
         return set()
-    total = list(weights)
-    back = [-1] * len(values)
-    for k in range(len(values)):
-        for m in range(k):
-            if values[m] < values[k] and total[m] + weights[k] > total[k]:
-                total[k], back[k] = total[m] + weights[k], m
+    rank = {value: r for r, value in enumerate(sorted(set(values)), start=1)}
+    tree = _MaxTree(len(rank))
+    total, back = [0] * len(values), [-1] * len(values)
+    for k, (value, weight) in enumerate(zip(values, weights, strict=True)):
+        best, minus_m = tree.prefix_max(rank[value] - 1)
+        total[k], back[k] = best + weight, -minus_m if best else -1
+        tree.raise_to(rank[value], (total[k], -k))
     k = max(range(len(values)), key=lambda x: (total[x], -x))
     keep = set()
     while k >= 0:
         keep.add(k)
         k = back[k]
     return keep
+
+
+class _MaxTree:
+    """Prefix maxima of (total, -index) over ranks 1..size; (0, 1) stands for none (totals are positive)."""
+
+    def __init__(self, size: int) -> None:
+        self.best = [(0, 1)] * (size + 1)
+
+    def prefix_max(self, rank: int) -> tuple[int, int]:
+        found = (0, 1)
+        while rank > 0:
+            found = max(found, self.best[rank])
+            rank -= rank & -rank
+        return found
+
+    def raise_to(self, rank: int, item: tuple[int, int]) -> None:
+        while rank < len(self.best):
+            self.best[rank] = max(self.best[rank], item)
+            rank += rank & -rank
 
 
 # --- across drafts ------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from diff_match_patch import diff_match_patch
 
@@ -115,6 +116,16 @@ def _tokens(text: str) -> _Tokens:
 def is_word(token: str) -> bool:
     """A token that counts as a word: it holds a letter or a digit (a link counts as one word)."""
     return _WORD.search(token) is not None
+
+
+def words(text: str) -> list[str]:
+    """The tokens of `text` that are words, in order."""
+    return list(filter(_WORD.search, tokenize(text)))
+
+
+@lru_cache(maxsize=1 << 14)  # a block's ops are counted twice: for its similarity and its section's summary
+def _word_count(text: str) -> int:
+    return len(words(text))
 
 
 def _fold(text: str) -> str:
@@ -281,7 +292,7 @@ def _runs(diffs: list[_Diff]) -> list[_Run]:
 
 
 def _words(keys: Sequence[str]) -> list[str]:
-    return [k for k in keys if is_word(k)]
+    return list(filter(_WORD.search, keys))
 
 
 def _change_size(run: _Run, a: _Tokens, b: _Tokens) -> int:
@@ -361,7 +372,7 @@ def count_words(ops: Sequence[DiffOp]) -> tuple[int, int, int]:
     """(added, removed, kept) words; a word is a token holding a letter or digit."""
     counts = {"insert": 0, "delete": 0, "equal": 0}
     for op in ops:
-        counts[op.op] += sum(1 for token in tokenize(op.text) if is_word(token))
+        counts[op.op] += _word_count(op.text)
     return counts["insert"], counts["delete"], counts["equal"]
 
 
@@ -381,4 +392,5 @@ __all__ = [
     "rebuild_old",
     "similarity",
     "tokenize",
+    "words",
 ]
