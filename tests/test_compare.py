@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from toolchain.cli import main
-from toolchain.compare import compare_drafts
+from toolchain.compare import compare_drafts, leaves
 from toolchain.export import changes_csv, comparison_data, comparison_json
 from toolchain.parse import parse_draft, parse_text
 from toolchain.worddiff import rebuild_new, rebuild_old
@@ -162,3 +162,24 @@ def test_memo_gives_the_same_comparison_and_survives_shifted_lines() -> None:
     assert again == fresh
     lines = [b.new.location.line for c in again.changes for b in c.blocks if b.new is not None]
     assert lines == [b.new.location.line for c in fresh.changes for b in c.blocks if b.new is not None]
+
+
+def test_merge_and_split_records_share_out_the_common_section() -> None:
+    second, third = (parse_draft(DRAFTS / f"{n}-draft.md") for n in ("second", "third"))
+    changes = compare_drafts(second, third).changes
+    for side, status, other in (("new", "merged", "split"), ("old", "split", "merged")):
+        groups: dict[int, list] = {}  # type: ignore[type-arg]
+        for change in changes:
+            shared = getattr(change.pair, side)
+            if status in change.pair.status and other not in change.pair.status and shared is not None:
+                groups.setdefault(id(shared), []).append(change)
+        checked = 0
+        for group in groups.values():
+            section = getattr(group[0].pair, side)
+            if len(group) < 2 or all(not c.blocks for c in group):
+                continue
+            seen = [id(getattr(b, side)) for c in group for b in c.blocks if getattr(b, side) is not None]
+            assert len(seen) == len(set(seen)), "a block of the shared section is shown by two records"
+            assert set(seen) == {id(block) for _, block in leaves(section)}
+            checked += 1
+        assert checked, status

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 
 from .align import align, history, renumbering
@@ -32,7 +32,10 @@ Memo = MutableMapping[str, tuple[tuple[int | None, int | None, str, tuple[DiffOp
 
 def compare(alignment: Alignment, memo: Memo | None = None) -> Comparison:
     context = _Context.of(renumbering(alignment))
-    changes = tuple(_compare_pair(pair, context, memo) for pair in alignment.pairs)
+    shares = partition(alignment.pairs)
+    changes = tuple(
+        _compare_pair(pair, context, memo, shares.get(index)) for index, pair in enumerate(alignment.pairs)
+    )
     return Comparison(alignment.old, alignment.new, changes, alignment.diagnostics)
 
 
@@ -69,17 +72,90 @@ class _Context:
 
 
 def compare_pair(pair: SectionPair, renumbered: Mapping[str, str], memo: Memo | None = None) -> SectionChange:
-    return _compare_pair(pair, _Context.of(renumbered), memo)
+    return _compare_pair(pair, _Context.of(renumbered), memo, None)
 
 
-def _compare_pair(pair: SectionPair, context: _Context, memo: Memo | None) -> SectionChange:
+# --- splits and merges ---------------------------------------------------------------------------
+
+Leaves = list[tuple[str, Block]]
+Share = tuple[Leaves, Leaves]  # the old and new leaves one record compares
+
+
+def partition(pairs: Sequence[SectionPair]) -> dict[int, Share]:
+    """For split and merge records: which part of the shared section each record compares.
+
+    A merge is several records sharing one new section; comparing each old part with the whole new
+    section would show every other part's text as inserted, once per record. Instead each new block
+    goes to the old part it matches best (unmatched blocks to the record that carries the section
+    on), and each record compares its old part with its share. Splits likewise, the other way round.
+    A record that is part of both a split and a merge compares whole sections.
+    """
+    merges = _groups(pairs, lambda pair: pair.new)
+    splits = _groups(pairs, lambda pair: pair.old)
+    both = {i for group in merges for i in group} & {i for group in splits for i in group}
+    shares: dict[int, Share] = {}
+    for group in merges:
+        if not both.intersection(group):
+            shares.update(_share_merge(pairs, group))
+    for group in splits:
+        if not both.intersection(group):
+            shares.update(_share_split(pairs, group))
+    return shares
+
+
+def _groups(pairs: Sequence[SectionPair], side: Callable[[SectionPair], Section | None]) -> list[list[int]]:
+    found: dict[int, list[int]] = {}
+    for index, pair in enumerate(pairs):
+        section = side(pair)
+        if pair.old is not None and pair.new is not None and section is not None:
+            found.setdefault(id(section), []).append(index)
+    return [group for group in found.values() if len(group) > 1]
+
+
+def _carrier(pairs: Sequence[SectionPair], group: list[int]) -> int:
+    """The record that carries the section on: matched by something other than the split/merge pass."""
+    return next((i for i in group if pairs[i].matched_by not in ("split", "merge")), group[0])
+
+
+def _share_merge(pairs: Sequence[SectionPair], group: list[int]) -> dict[int, Share]:
+    whole = leaves(pairs[group[0]].new)
+    owner = _owners(whole, {i: leaves(pairs[i].old) for i in group}, _carrier(pairs, group), new_side=True)
+    return {i: (leaves(pairs[i].old), [leaf for k, leaf in enumerate(whole) if owner[k] == i]) for i in group}
+
+
+def _share_split(pairs: Sequence[SectionPair], group: list[int]) -> dict[int, Share]:
+    whole = leaves(pairs[group[0]].old)
+    owner = _owners(whole, {i: leaves(pairs[i].new) for i in group}, _carrier(pairs, group), new_side=False)
+    return {i: ([leaf for k, leaf in enumerate(whole) if owner[k] == i], leaves(pairs[i].new)) for i in group}
+
+
+def _owners(whole: Leaves, parts: dict[int, Leaves], carrier: int, new_side: bool) -> list[int]:
+    """For each leaf of the shared section, the record whose part matches it best (ties: first)."""
+    best: dict[int, tuple[float, int]] = {}
+    position = {id(block): k for k, (_, block) in enumerate(whole)}
+    for record, part in parts.items():
+        found = diff_blocks(part, whole) if new_side else diff_blocks(whole, part)
+        for diff in found:
+            shared = diff.new if new_side else diff.old
+            other = diff.old if new_side else diff.new
+            if shared is None or other is None:
+                continue
+            k = position[id(shared)]
+            if k not in best or diff.score > best[k][0]:
+                best[k] = (diff.score, record)
+    return [best[k][1] if k in best else carrier for k in range(len(whole))]
+
+
+def _compare_pair(
+    pair: SectionPair, context: _Context, memo: Memo | None, share: Share | None
+) -> SectionChange:
     old, new = pair.old, pair.new
     title_ops = classify_ops(diff_words(_heading(old), _heading(new)), context.renumbering)
     if old is not None and new is not None and old.body_digest == new.body_digest:
         words = new.words
         summary = SectionSummary(0, 0, words, 1.0, ())
         return SectionChange(pair, (), summary, title_ops)
-    olds, news = leaves(old), leaves(new)
+    olds, news = share if share is not None else (leaves(old), leaves(new))
     key = _memo_key(olds, news, context.memo_salt) if memo is not None else ""
     if memo is not None and key in memo:
         blocks = _rehydrate(memo[key], olds, news)
