@@ -95,16 +95,18 @@ def sentence_pool() -> list[str]:
 def synthetic_pair(words: int, seed: int = 1) -> tuple[str, str]:
     """An old draft of about `words` words and a new one: reworded, moved, deleted and added measures.
 
-    Built from the ~380 sentences of our sample drafts, so past 100k words every sentence recurs in
-    hundreds of sections and each section shares text with most others, which real drafts do not:
-    the alignment's candidate search (similarity.py) then does work quadratic in the size.
+    Sentences come from our sample drafts; each measure also gets topic words of its own (made-up
+    words), as real sections have their own subject matter. Without them, every one of the ~380
+    sentences would recur in hundreds of sections past 100k words, and each section would share its
+    rarest terms with most others, which no real document does.
     """
     rng = random.Random(seed)
     pool = sentence_pool()
     measures: list[list[str]] = []
     count = 0
     while count < words:
-        paragraphs = [" ".join(rng.sample(pool, 3)) for _ in range(rng.randint(2, 4))]
+        topic = [_pseudo_word(rng) for _ in range(8)]
+        paragraphs = [_topical(" ".join(rng.sample(pool, 3)), topic, rng) for _ in range(rng.randint(2, 4))]
         measures.append(paragraphs)
         count += sum(len(p.split()) for p in paragraphs)
     evolved: list[list[str]] = []
@@ -113,11 +115,27 @@ def synthetic_pair(words: int, seed: int = 1) -> tuple[str, str]:
         if roll < 0.02:
             continue  # removed
         if roll < 0.04:
-            evolved.append([" ".join(rng.sample(pool, 3))])  # added
+            topic = [_pseudo_word(rng) for _ in range(8)]
+            evolved.append([_topical(" ".join(rng.sample(pool, 3)), topic, rng)])  # added
         evolved.append([_reword(p, rng) if rng.random() < 0.2 else p for p in paragraphs])
     for _ in range(len(evolved) // 50):  # a few moves
         evolved.insert(rng.randrange(len(evolved)), evolved.pop(rng.randrange(len(evolved))))
     return _document(measures, "old"), _document(evolved, "new")
+
+
+SYLLABLES = ("ka", "ro", "ven", "tal", "mi", "sor", "de", "lun", "pa", "tri", "gos", "el", "nar", "fi", "bu")
+
+
+def _pseudo_word(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+
+
+def _topical(paragraph: str, topic: list[str], rng: random.Random) -> str:
+    """The paragraph with about one word in eight replaced by one of its measure's topic words."""
+    words = paragraph.split()
+    for _ in range(len(words) // 8):
+        words[rng.randrange(len(words))] = rng.choice(topic)
+    return " ".join(words)
 
 
 def _reword(paragraph: str, rng: random.Random) -> str:
