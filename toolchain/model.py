@@ -175,6 +175,15 @@ class BlockDiff:
     moved: bool = False  # matched, but out of the order of the other matched blocks
     score: float = 1.0
 
+    @property
+    def status(self) -> str:
+        """ "inserted", "deleted", "changed" or "equal": how a renderer marks the block."""
+        if self.old is None:
+            return "inserted"
+        if self.new is None:
+            return "deleted"
+        return "changed" if any(op.op != "equal" for op in self.ops) else "equal"
+
 
 @dataclass(frozen=True, slots=True)
 class SectionSummary:

@@ -18,9 +18,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup
 
+from . import jinja
 from .errors import PublishError
 from .model import DiffOp
 from .pdf_view import PdfDoc
@@ -50,13 +51,7 @@ class _Engine:
 
 @cache
 def environment(folder: str = str(TEMPLATES)) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(folder),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = jinja.environment(folder)
     env.filters.update(
         redline=_redline,
         pct=lambda value: f"{round(float(value) * 100)} %",

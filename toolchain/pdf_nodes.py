@@ -88,12 +88,7 @@ def _leaf(diff: BlockDiff, places: dict[int, _Place]) -> _Leaf:
     block = diff.new or diff.old
     assert block is not None, "a block diff has at least one side"
     place = places.get(id(block), _Place(0, 0, 0))
-    if diff.old is None:
-        status = "inserted"
-    elif diff.new is None:
-        status = "deleted"
-    else:
-        status = "changed" if any(op.op != "equal" for op in diff.ops) else "equal"
+    status = diff.status
     node = Node(kind=block.kind, status=status, ops=diff.ops, moved=diff.moved, depth=place.depth)
     if block.kind == "item":
         node = _item(node, block)

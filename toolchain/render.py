@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup
 
-from . import urls
+from . import jinja, urls
 from .model import DiffOp
 from .pages import Page
 from .redline import NO_LINKS, Links, has_changes, inline, redline
@@ -28,14 +28,7 @@ _NOT_CLASS = re.compile(r"[^a-z0-9-]+")
 
 @cache
 def environment(folder: str = str(TEMPLATES)) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(folder),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = jinja.environment(folder, keep_trailing_newline=True)
     env.filters.update(
         redline=_redline,
         inline=_inline,

@@ -110,12 +110,7 @@ def leaf_diffs(diffs: Sequence[BlockDiff], prefix: str) -> tuple[LeafDiff, ...]:
 def _leaf(diff: BlockDiff, pid: str) -> LeafDiff:
     block = diff.new or diff.old
     assert block is not None, "a block diff has at least one side"
-    if diff.old is None:
-        status = "inserted"
-    elif diff.new is None:
-        status = "deleted"
-    else:
-        status = "changed" if any(op.op != "equal" for op in diff.ops) else "equal"
+    status = diff.status
     marker = block.name if block.kind == "item" else ""
     return LeafDiff(block.kind, marker, diff.box, diff.ops, status, diff.moved, pid)
 
