@@ -264,3 +264,8 @@ def test_a_section_spans_its_deepest_descendant() -> None:
     text = HEAD + "# A\n\n## B\n\n### C\n\nlast line\n"
     a = parse_text(text, "x.md").sections[0]
     assert (a.location.line, a.location.end_line) == (8, 14)
+
+
+def test_hard_line_breaks_are_kept_as_br() -> None:
+    draft = parse_text(HEAD + "# A\n\nJane Doe\\\nChair of the group\nand  \nmore\n", "x.md")
+    assert draft.sections[0].blocks[0].text == "Jane Doe <br> Chair of the group and <br> more"

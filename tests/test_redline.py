@@ -128,3 +128,11 @@ def test_fast_path_matches_markdown_it(text: str) -> None:
     from toolchain.redline import _render
 
     assert inline(text) == _render(text, Links())
+
+
+def test_line_breaks_render_and_other_tags_stay_escaped() -> None:
+    from toolchain.redline import inline
+
+    assert str(inline("Term one.<br><br>Term two <br/> <script>x</script>")) == (
+        "Term one.<br><br>Term two <br> &lt;script&gt;x&lt;/script&gt;"
+    )

@@ -21,9 +21,17 @@ def markdown() -> MarkdownIt:
     return md
 
 
+HARD_BREAK = re.compile(r"(?:\\|  +)\n")
+
+
 def fold(text: str) -> str:
     """Whitespace-folded text: reflowed paragraphs compare equal."""
     return " ".join(text.split())
+
+
+def inline_text(content: str) -> str:
+    """A paragraph's inline Markdown, folded; a hard line break (`\\` or two spaces at a line end) is kept as <br>."""
+    return fold(HARD_BREAK.sub(" <br> ", content))
 
 
 def parse_blocks(lines: Sequence[str], first_line: int, path: str) -> tuple[Block, ...]:
@@ -90,7 +98,7 @@ class _Builder:
         kind = token.type.removesuffix("_open")
         inner = (start + 1, end)
         if kind == "paragraph" or kind == "heading":
-            return Block("paragraph", location, source, text=fold(tokens[start + 1].content))
+            return Block("paragraph", location, source, text=inline_text(tokens[start + 1].content))
         if kind in ("bullet_list", "ordered_list"):
             items = self.blocks(tokens, *inner, lo, hi)
             return Block("list", location, source, children=items, name=token.markup)

@@ -32,6 +32,7 @@ _ANY_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # Text without these characters renders as itself, escaped: the fast path skips markdown-it.
 _MARKDOWN_CHARS = re.compile(r"[\\`*_\[\]<>&!~\n]|https?:")
 _CLASS = re.compile(r"[^a-z0-9-]+")
+_ESCAPED_BR = re.compile(r"&lt;br\s*/?&gt;", re.IGNORECASE)
 
 
 def safe_href(href: str) -> bool:
@@ -155,7 +156,8 @@ def _render(text: str, links: Links) -> Markup:
     env: dict[str, Any] = {"links": links}
     md = _markdown()
     html = md.renderer.render(md.parseInline(text, env), md.options, env)
-    return Markup(html)
+    # The one raw tag drafts need: a line break (hard breaks are stored as <br>; glossaries use it).
+    return Markup(_ESCAPED_BR.sub("<br>", html))
 
 
 def _classes(op: DiffOp) -> str:
