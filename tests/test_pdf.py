@@ -33,8 +33,8 @@ from toolchain.pdf import (
     render_pdf,
     source_date_epoch,
 )
-from toolchain.pdf_nodes import split_cells
 from toolchain.pdf_view import Node, PdfSection
+from toolchain.redline import split_cells
 
 from .conftest import CORPUS, ROOT
 

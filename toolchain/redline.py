@@ -32,6 +32,7 @@ _ANY_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # Text without these characters renders as itself, escaped: the fast path skips markdown-it.
 _MARKDOWN_CHARS = re.compile(r"[\\`*_\[\]<>&!~\n]|https?:")
 _CLASS = re.compile(r"[^a-z0-9-]+")
+_SEPARATOR = " | "  # how blocks.py joins a row's cells into its text
 _ESCAPED_BR = re.compile(r"&lt;br\s*/?&gt;", re.IGNORECASE)
 
 
@@ -197,3 +198,51 @@ def has_changes(ops: Sequence[DiffOp]) -> bool:
 Renderer = Callable[[Sequence[DiffOp], str, Links], Markup]
 
 __all__ = ["NO_LINKS", "Links", "has_changes", "inline", "link_refs", "mark", "redline", "safe_href"]
+
+
+# --- table rows --------------------------------------------------------------------------------
+
+
+def split_cells(
+    ops: Sequence[DiffOp], cells: Sequence[str], new_side: bool
+) -> tuple[tuple[DiffOp, ...], ...]:
+    """A row's word diff cut into one run per cell of the side the row is shown from.
+
+    The row's text is its cells joined by " | ", so the cell boundaries are known offsets into that
+    side's text. Runs of the other side (deleted words in a shown new row) go to the cell whose
+    text starts at or before them, so words deleted right after a separator stay in the next cell.
+    When the ops do not rebuild the joined cells (never expected), the row stays one cell.
+    """
+    mine = ("equal", "insert") if new_side else ("equal", "delete")
+    text = "".join(_side_text(op, new_side) for op in ops if op.op in mine)
+    if len(cells) < 2 or text != _SEPARATOR.join(cells):
+        return (tuple(ops),)
+    bounds, at = [], 0
+    for cell in cells:
+        bounds.append((at, at + len(cell)))
+        at += len(cell) + len(_SEPARATOR)
+    out: list[list[DiffOp]] = [[] for _ in cells]
+    pos = 0
+    for op in ops:
+        if op.op not in mine:  # the other side's words go to the cell whose text starts at or before here
+            out[max(k for k, (start, _) in enumerate(bounds) if start <= pos)].append(op)
+            continue
+        piece = _side_text(op, new_side)
+        for k, (start, end) in enumerate(bounds):
+            lo, hi = max(start, pos), min(end, pos + len(piece))
+            if lo < hi:
+                out[k].append(_cut(op, piece[lo - pos : hi - pos], new_side))
+        pos += len(piece)
+    return tuple(tuple(cell) for cell in out)
+
+
+def _side_text(op: DiffOp, new_side: bool) -> str:
+    if op.op == "equal" and not new_side and op.old_text is not None:
+        return op.old_text
+    return op.text
+
+
+def _cut(op: DiffOp, text: str, new_side: bool) -> DiffOp:
+    if op.op == "equal":
+        return DiffOp("equal", text, op.classes, None if new_side else text)
+    return DiffOp(op.op, text, op.classes)

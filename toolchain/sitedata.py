@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from . import urls
 from .headings import slug
 from .model import Block, BlockDiff, Comparison, Concept, DiffOp, Draft, History, Section, SectionChange
-from .redline import Links
+from .redline import Links, split_cells
 from .views import BlockView, LeafDiff, PdfLink
 
 LEAF_KINDS = ("paragraph", "item", "row", "code", "html", "rule")
@@ -112,7 +112,8 @@ def _leaf(diff: BlockDiff, pid: str) -> LeafDiff:
     assert block is not None, "a block diff has at least one side"
     status = diff.status
     marker = block.name if block.kind == "item" else ""
-    return LeafDiff(block.kind, marker, diff.box, diff.ops, status, diff.moved, pid)
+    cells = split_cells(diff.ops, block.cells, diff.new is not None) if block.kind == "row" else ()
+    return LeafDiff(block.kind, marker, diff.box, diff.ops, status, diff.moved, pid, cells)
 
 
 def unchanged_leaves(section: Section, prefix: str) -> tuple[LeafDiff, ...]:

@@ -36,6 +36,7 @@ class LeafDiff:
     status: str  # "equal", "changed", "inserted", "deleted"
     moved: bool
     pid: str
+    cells: tuple[tuple[DiffOp, ...], ...] = ()  # table rows: the ops cut cell by cell (shown side's cells)
 
 
 @dataclass(frozen=True, slots=True)
