@@ -37,7 +37,11 @@ def test_concept_and_transition_pages_link_existing_pdfs(built: tuple[Path, Path
     for link in links:
         assert (concept.parent / link).resolve().read_bytes().startswith(b"%PDF-")
     transition = site / "compare" / "alpha--beta" / "index.html"
-    assert "../../pdf/alpha--beta/document.pdf" in pdf_links(transition)
+    links = pdf_links(transition)
+    assert "../../pdf/alpha--beta/document.pdf" in links
+    assert "../../pdf/alpha--beta/measure-1-1.pdf" in links  # each changed section's row links its PDF
+    for link in links:
+        assert (transition.parent / link).resolve().is_file()
 
 
 def test_no_op_rebuild_renders_no_pdf(built: tuple[Path, Path, Path]) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from . import urls
 from .export import summary_counts
 from .model import STATUSES, SectionChange
-from .pdfs import transition_pdfs
+from .pdfs import concept_pdfs, transition_pdfs
 from .sitedata import SiteData, Transition, change_leaves, change_level, primary_status
 from .views import (
     AlignmentGroup,
@@ -114,6 +114,9 @@ def _row(data: SiteData, transition: Transition, change: SectionChange, redline:
     if old is not None and new is not None and old.label != new.label:
         formerly = f"formerly {old.short}" if old.short != new.short else f"formerly “{old.title}”"
     draft_id = comparison.new.id if new is not None else comparison.old.id
+    concept = data.concept_of.get((draft_id, shown.anchor), "")
+    folder = f"pdf/{transition.id}/"
+    pdf = next((p.href for p in concept_pdfs(data, concept) if p.href.startswith(folder)), "")
     return ChangeRow(
         status=pair.status,
         name=shown.label,
@@ -131,6 +134,7 @@ def _row(data: SiteData, transition: Transition, change: SectionChange, redline:
         depth=shown.level - 1,
         old_name=old.label if old else "",
         new_name=new.label if new else "",
+        pdf_href=pdf,
     )
 
 

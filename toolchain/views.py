@@ -167,6 +167,7 @@ class ChangeRow:
     depth: int
     old_name: str = ""
     new_name: str = ""
+    pdf_href: str = ""  # the record's redline PDF in this transition, when PDFs are built
 
 
 @dataclass(frozen=True, slots=True)
