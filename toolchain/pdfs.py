@@ -20,7 +20,7 @@ def links(jobs: Sequence[PdfJob], names: Mapping[str, str]) -> dict[str, tuple[P
         for cid, js in pdfs_by_concept(jobs).items()
     }
     for tid, js in pdfs_by_transition(jobs).items():
-        found[f"transition:{tid}"] = tuple(PdfLink(f"{job.label} (PDF)", job.path) for job in js)
+        found[f"transition:{tid}"] = tuple(PdfLink(job.label, job.path) for job in js)
     return found
 
 
