@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+from contextlib import AbstractContextManager
 from itertools import pairwise
 from unittest import mock
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -319,3 +322,61 @@ def test_counts_and_similarity() -> None:
 
 def test_timeout_is_off() -> None:
     assert worddiff._engine().Diff_Timeout == 0
+
+
+# --- engines ------------------------------------------------------------------------------------
+
+
+@st.composite
+def token_strings(draw: st.DrawFn) -> tuple[str, str]:
+    """Two encoded strings as worddiff diffs them: a few distinct characters, `b` an edit of `a` or not."""
+    base = draw(st.sampled_from([0xE000, 0xFFF0, 0x10000]))  # private use, across the BMP's end, astral
+    alphabet = st.integers(0, draw(st.integers(1, 30))).map(lambda k: chr(base + k))
+    a = draw(st.lists(alphabet, max_size=200))
+    b = list(a) if draw(st.booleans()) else draw(st.lists(alphabet, max_size=200))
+    for _ in range(draw(st.integers(0, 10))):
+        at = draw(st.integers(0, len(b)))
+        b[at : at + draw(st.integers(0, 6))] = draw(st.lists(alphabet, max_size=6))
+    return "".join(a), "".join(b)
+
+
+needs_fast_engine = pytest.mark.skipif(
+    worddiff._FAST_DIFF is None, reason="fast-diff-match-patch is not installed"
+)
+
+
+def python_engine() -> AbstractContextManager[None]:
+    return mock.patch.object(worddiff, "_FAST_DIFF", None)
+
+
+@needs_fast_engine
+@settings(max_examples=300)
+@given(token_strings())
+def test_fast_engine_gives_the_same_raw_diffs(pair: tuple[str, str]) -> None:
+    fast = worddiff._diff_main(*pair)
+    with python_engine():
+        assert worddiff._diff_main(*pair) == fast
+
+
+@needs_fast_engine
+@settings(max_examples=100)
+@given(edited())
+def test_fast_engine_gives_the_same_word_diffs(pair: tuple[str, str]) -> None:
+    fast = diff_words(*pair)
+    with python_engine():
+        assert diff_words(*pair) == fast
+
+
+@needs_fast_engine
+def test_fast_engine_gives_the_same_diffs_on_long_texts() -> None:
+    rng = random.Random(7)
+    vocabulary = [f"w{i}" for i in range(300)] + ["the", "of", ",", "."] * 40
+    for _ in range(5):
+        old = rng.choices(vocabulary, k=400)
+        new = list(old)
+        for _ in range(30):
+            at = rng.randrange(len(new) + 1)
+            new[at : at + rng.randint(0, 12)] = rng.choices(vocabulary, k=rng.randint(0, 12))
+        fast = diff_words(" ".join(old), " ".join(new))
+        with python_engine():
+            assert diff_words(" ".join(old), " ".join(new)) == fast

@@ -22,9 +22,14 @@ that run differs (in whitespace only), `DiffOp.old_text` holds it. Hence, exactl
 
 and texts that differ only in whitespace give equal ops alone (one op, the new text).
 
-Large inputs. diff-match-patch is pure Python and quadratic-ish (O(N·D)); past `_DIRECT_LIMIT`
-tokens we first pin the texts together on n-grams that occur once in each (patience diff) and run
-diff-match-patch between the pins only. Gaps that stay large and share no anchor at all are replaced
+Engine. `fast-diff-match-patch` (Google's C++ port, same algorithm) computes the raw diff when it is
+installed; it gives the very same diffs as the pure-Python `diff-match-patch`, 5-40 times faster, and
+the pure-Python one stands in when it is missing. Cleanup always runs in Python, the same either way:
+the C++ `diff_cleanupSemantic` differs from the Python one in a few places.
+
+Large inputs. diff-match-patch is quadratic-ish (O(N·D)); past `_DIRECT_LIMIT` tokens we first pin
+the texts together on n-grams that occur once in each (patience diff) and run diff-match-patch
+between the pins only. Gaps that stay large and share no anchor at all are replaced
 whole instead of word-diffed: such a region is a rewrite, and a word diff of it would be slow soup.
 """
 
@@ -40,6 +45,11 @@ from functools import lru_cache
 from diff_match_patch import diff_match_patch
 
 from toolchain.model import DiffOp
+
+try:
+    import fast_diff_match_patch as _fast
+except ImportError:  # optional speed-up: the pure-Python engine gives the same diffs
+    _fast = None
 
 _TOKEN = re.compile(
     r"""
@@ -169,9 +179,23 @@ def _engine() -> diff_match_patch:
     return dmp
 
 
+# Only where characters are 4 bytes wide: on Windows (2) it refuses characters past U+FFFF.
+_FAST_DIFF = _fast.diff if _fast is not None and _fast.CHAR_WIDTH == 4 else None
+_FAST_OPS = {"-": -1, "=": 0, "+": 1}
+
+
+def _diff_main(a: str, b: str) -> list[_Diff]:
+    """`diff_main(a, b, checklines=False)` without a time limit, merged but not cleaned up."""
+    if _FAST_DIFF is None:
+        diffs: list[_Diff] = _engine().diff_main(a, b, False)
+        return diffs
+    raw = _FAST_DIFF(a, b, timelimit=0, checklines=False, cleanup="No", counts_only=False)
+    return [(_FAST_OPS[op], text) for op, text in raw]
+
+
 def _diff_chars(a: str, b: str) -> list[_Diff]:
     dmp = _engine()
-    diffs: list[_Diff] = dmp.diff_main(a, b, False) if _small(a, b) else _patience(a, b, _NGRAM)
+    diffs = _diff_main(a, b) if _small(a, b) else _patience(a, b, _NGRAM)
     dmp.diff_cleanupMerge(diffs)
     dmp.diff_cleanupSemantic(diffs)
     return diffs
@@ -188,7 +212,7 @@ def _patience(a: str, b: str, n: int, depth: int = 0) -> list[_Diff]:
     if not spans or depth > _DEPTH:
         if n > 1 and depth <= _DEPTH:
             return _patience(a, b, 1, depth + 1)
-        return _engine().diff_main(a, b, False) if _small(a, b) else _replace(a, b)
+        return _diff_main(a, b) if _small(a, b) else _replace(a, b)
     diffs: list[_Diff] = []
     i = j = 0
     for si, sj, size in spans:
@@ -201,7 +225,7 @@ def _patience(a: str, b: str, n: int, depth: int = 0) -> list[_Diff]:
 def _gap(a: str, b: str, n: int, depth: int) -> list[_Diff]:
     if not a or not b:
         return _replace(a, b)
-    return _engine().diff_main(a, b, False) if _small(a, b) else _patience(a, b, n, depth + 1)
+    return _diff_main(a, b) if _small(a, b) else _patience(a, b, n, depth + 1)
 
 
 def _replace(a: str, b: str) -> list[_Diff]:
