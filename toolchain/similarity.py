@@ -19,13 +19,13 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import filterfalse, pairwise, repeat
 from operator import mul, truediv
+from sys import intern
 from typing import TypeAlias
 
 from .lineage import Tree
@@ -41,6 +41,10 @@ STOP = (
     "would could has have had do does other also per"
 )
 STOPWORDS = frozenset(STOP.split())
+# Candidates in a long draft (more than a tenth of all sections exceeds NOMINATE_MAX; see `Corpus.candidates`):
+NOMINATE_MAX = 24  # a term in more new sections than this does not nominate candidates,
+NOMINATE_MIN = 8  # unless the section has fewer than this many rarer terms: then its this many rarest do
+NOMINEE_SHARE = 0.1  # a nominee must reach this share of the section's best nominee through those terms
 Vector = dict[str, float]
 
 
@@ -64,7 +68,7 @@ def terms(*texts: Sequence[str]) -> Counter[str]:
     found: Counter[str] = Counter()
     for words in texts:
         found.update(filterfalse(STOPWORDS.__contains__, words))
-        found.update(map(" ".join, pairwise(words)))
+        found.update(map(intern, map(" ".join, pairwise(words))))
     return found
 
 
@@ -154,12 +158,32 @@ class Corpus:
 
         Terms found in more than a tenth of all sections (and more than a few) only add to the
         cosine of pairs found through rarer terms; they do not nominate pairs themselves.
+
+        A long draft bounds the work per section, which would otherwise grow with the draft (quadratic
+        in all) where it repeats phrases in dozens of sections: only terms in at most `NOMINATE_MAX`
+        new sections nominate (a section short of `NOMINATE_MIN` of them nominates through its
+        `NOMINATE_MIN` rarest), so a section is found through what sets it apart; and a nominee must
+        come within `NOMINEE_SHARE` of the section's best one through those terms, so a section is not
+        offered two dozen others that merely share a phrase with it. A draft of up to about 250
+        sections in all is searched exhaustively, as before.
         """
-        rare, common_new = self._postings(cap=max(16, (len(self.old) + len(self.new)) // 10))
+        new = [profile.text for profile in self.new]
+        spread: Counter[str] = Counter()  # term → how many new sections have it
+        for text in new:
+            spread.update(text.keys())
+        limit = max(16, (len(self.old) + len(self.new)) // 10)
+        nominating = [
+            _nominating(profile.text, spread, limit, min(limit, NOMINATE_MAX)) for profile in self.old
+        ]
+        postings = _postings(new, set().union(*nominating))
+        share = NOMINEE_SHARE if limit > NOMINATE_MAX else 0.0
+        scores = [0.0] * len(new)  # scratch, all zero between sections
         found: dict[tuple[int, int], float] = {}
         by_new: defaultdict[int, list[tuple[float, int]]] = defaultdict(list)
         for i, profile in enumerate(self.old):
-            for rank, (score, j) in enumerate(_nominate(profile.text, rare, common_new, per_section * 2)):
+            chosen = {term: postings[term] for term in nominating[i]}
+            nominees = _nominate(profile.text, chosen, new, scores, per_section * 2, share)
+            for rank, (score, j) in enumerate(nominees):
                 by_new[j].append((score, i))
                 if rank < per_section:
                     found[(i, j)] = score
@@ -168,21 +192,6 @@ class Corpus:
                 found[(i, j)] = score
         self._own.update(found)
         return dict(sorted(found.items()))
-
-    def _postings(self, cap: int) -> tuple[dict[str, _Posting], list[Vector]]:
-        """The rare terms' postings over the new sections, and each new section's other terms."""
-        where: defaultdict[str, list[int]] = defaultdict(list)
-        weights: defaultdict[str, list[float]] = defaultdict(list)
-        for j, profile in enumerate(self.new):
-            for term, weight in profile.text.items():
-                where[term].append(j)
-                weights[term].append(weight)
-        rare = {
-            term: (array("l", found), array("d", weights[term]))
-            for term, found in where.items()
-            if len(found) <= cap
-        }
-        return rare, [{t: w for t, w in p.text.items() if t not in rare} for p in self.new]
 
     def similarity(self, i: int, j: int) -> float:
         """Text cosine; for two sections with children, the mean of their own texts' and their whole contents'."""
@@ -223,31 +232,67 @@ def _best_first(item: tuple[float, int]) -> tuple[float, int]:
     return (-item[0], item[1])
 
 
-# A rare term's postings: new section indices and the term's weight in each. Flat arrays, not lists
-# of tuples: the scatter below is memory-bound, and contiguous doubles make it about three times faster.
-_Posting: TypeAlias = "tuple[array[int], array[float]]"  # array is generic only to type checkers
+# A nominating term's postings: new section indices and the term's weight in each (short: at most
+# `NOMINATE_MAX` long but for a few sections' rarest terms).
+_Posting: TypeAlias = tuple[list[int], list[float]]
+
+
+def _nominating(text: Vector, spread: Counter[str], limit: int, cheap: int) -> list[str]:
+    """The terms of `text` that nominate, in its order: those in at most `cheap` new sections, or, when
+    fewer than `NOMINATE_MIN`, the `NOMINATE_MIN` rarest of those in at most `limit` (ties: the earlier)."""
+    found = [term for term in text if 0 < spread.get(term, 0) <= limit]
+    few = [term for term in found if spread[term] <= cheap]
+    if len(few) >= NOMINATE_MIN or len(few) == len(found):
+        return few
+    rarest = set(sorted(found, key=spread.__getitem__)[:NOMINATE_MIN])  # stable: ties keep text order
+    return [term for term in found if term in rarest]
+
+
+def _postings(new: Sequence[Vector], wanted: set[str]) -> dict[str, _Posting]:
+    """The `wanted` terms' postings over the new sections."""
+    where: defaultdict[str, list[int]] = defaultdict(list)
+    weights: defaultdict[str, list[float]] = defaultdict(list)
+    for j, text in enumerate(new):
+        for term in filter(wanted.__contains__, text):
+            where[term].append(j)
+            weights[term].append(text[term])
+    return {term: (found, weights[term]) for term, found in where.items()}
 
 
 def _nominate(
-    text: Vector, rare: dict[str, _Posting], common_new: Sequence[Vector], count: int
+    text: Vector,
+    nominating: dict[str, _Posting],
+    new: Sequence[Vector],
+    scores: list[float],
+    count: int,
+    share: float,
 ) -> list[tuple[float, int]]:
-    """The `count` new sections closest to one old section through rare terms, best first, with
-    their full cosines (common terms added). Sums run in the old section's term order, as ever."""
-    scores = [0.0] * len(common_new)
+    """The `count` new sections closest to one old section through its `nominating` terms (and at least
+    `share` as close as the closest), best first, with their full cosines (the other terms added). Sums
+    run in the old section's term order, as ever. `scores` is all zero on entry and on return."""
+    touched: set[int] = set()
     weightless: set[int] = set()  # reached only through terms in every section (weight 0): still nominated
-    common: Vector = {}
-    for term, weight in text.items():
-        posting = rare.get(term)
-        if posting is None:
-            common[term] = weight
-            continue
-        js, others = posting
+    for term, (js, others) in nominating.items():  # in the old section's term order
+        weight = text[term]
+        touched.update(js)
         if not weight:
             weightless.update(js)
         for j, other in zip(js, others, strict=False):  # equal lengths; the check would cost 10 %
             scores[j] += weight * other
-    nominated = heapq.nsmallest(count, [(-s, j) for j, s in enumerate(scores) if s or j in weightless])
-    exact = [(min(1.0, -minus + dot(common, common_new[j])), j) for minus, j in nominated]
+    nominated = heapq.nsmallest(count, [(-scores[j], j) for j in touched if scores[j] or j in weightless])
+    for j in touched:
+        scores[j] = 0.0
+    if share and nominated:
+        floor = -nominated[0][0] * share
+        nominated = [(minus, j) for minus, j in nominated if -minus >= floor]
+    # the other terms against each nominee's whole text, as `dot` adds them: no nominating term is among
+    # them, so this is the nominee's cosine over the terms it does not share through the postings
+    keys = list(filterfalse(nominating.__contains__, text))
+    values = list(map(text.__getitem__, keys))
+    exact = [
+        (min(1.0, -minus + sum(map(mul, values, map(new[j].get, keys, repeat(0.0))))), j)
+        for minus, j in nominated
+    ]
     return sorted(exact, key=_best_first)
 
 
@@ -316,6 +361,7 @@ class Scorer:
         self.corpus = corpus
         self.text = corpus.candidates()
         self.old, self.new = _Side(old), _Side(new)
+        self._fixed: dict[tuple[int, int], tuple[float, float, float, float]] = {}
         self.refresh({}, [])
 
     def refresh(self, primary: dict[int, int], links: Sequence[tuple[int, int]]) -> None:
@@ -339,14 +385,27 @@ class Scorer:
         return sorted(found)
 
     def score(self, o: int, n: int) -> float:
-        old, new = self.old.sections[o], self.new.sections[n]
-        value = W_TEXT * self.corpus.similarity(o, n) + W_TITLE * self.corpus.title_similarity(o, n)
+        fixed = self._fixed.get((o, n))
+        if fixed is None:
+            fixed = self._fixed[(o, n)] = self._fixed_parts(o, n)
+        text, kind, number, place = fixed
+        value = text
         value += W_PARENT * (self._counterpart(o) == self._anchor(n))
         value += W_CHILDREN * self._children_agree(o, n)
-        value += W_KIND * (old.kind == new.kind)
-        value += W_NUMBER * (bool(old.number) and (old.kind, old.number) == (new.kind, new.number))
-        value += W_PLACE * (1.0 - abs(self.old.place[o] - self.new.place[n]))
+        value += kind
+        value += number
+        value += place
         return value
+
+    def _fixed_parts(self, o: int, n: int) -> tuple[float, float, float, float]:
+        """The terms of `score` that do not depend on the matching (each round asks again), in its order."""
+        old, new = self.old.sections[o], self.new.sections[n]
+        return (
+            W_TEXT * self.corpus.similarity(o, n) + W_TITLE * self.corpus.title_similarity(o, n),
+            W_KIND * (old.kind == new.kind),
+            W_NUMBER * (bool(old.number) and (old.kind, old.number) == (new.kind, new.number)),
+            W_PLACE * (1.0 - abs(self.old.place[o] - self.new.place[n])),
+        )
 
     def _counterpart(self, o: int) -> int:
         """The new section that the nearest matched ancestor of old section `o` became (-1: the top)."""
