@@ -18,11 +18,11 @@ from .corpus import load_corpus
 from .errors import PublishError
 from .pages import Page
 from .pdf import PdfJob, render_many
-from .publish import PACKAGE, Echo, Options, Result, remove, set_times, write_tree
+from .publish import Echo, Options, Result, remove, set_times, write_tree
 from .render import assets, template_digest
 from .renderpool import render_pages
 from .sitebuild import exports, overrides_for, plan
-from .sitecache import Cache, sha, tree_digest
+from .sitecache import Cache, code_digest, sha
 from .swap import build_dir, swap_in
 from .urls import safe_path
 from .views import Site
@@ -74,7 +74,7 @@ def build(paths: Sequence[str], options: Options, cache: Cache, result: Result, 
 
 
 def _memo_key() -> str:
-    return sha("compare-memo", tree_digest([p for p in PACKAGE.rglob("*.py")], PACKAGE))
+    return sha("compare-memo", code_digest())
 
 
 class _TrackedMemo(dict[str, Any]):
@@ -121,8 +121,7 @@ def _render(pages: list[Page], site: Site, cache: Cache, options: Options, resul
 
     A key covers everything that decides a page's bytes, so equal keys mean equal bytes.
     """
-    code = tree_digest([p for p in PACKAGE.rglob("*.py")], PACKAGE)
-    base = sha(code, template_digest(), repr(site))
+    base = sha(code_digest(), template_digest(), repr(site))
     keys = {page.path: sha(base, page.path, page.template, page.title, repr(page.view)) for page in pages}
     todo = [page for page in pages if not cache.has("pages", keys[page.path])]
     result.rendered = len(todo)

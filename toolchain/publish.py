@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import PublishError
-from .sitecache import Cache, sha, tree_digest
+from .sitecache import Cache, code_digest, sha, tree_digest
 
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE.parent / "templates"
@@ -82,11 +82,10 @@ def input_files(paths: Sequence[str]) -> list[Path]:
 
 
 def stamp(paths: Sequence[str], options: Options) -> str:
-    code = [p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in (".py", ".json")]
     templates = [p for p in TEMPLATES.rglob("*") if p.is_file()]
     inputs = input_files(paths)
     return sha(
-        tree_digest(code, PACKAGE),
+        code_digest(),
         tree_digest(templates, TEMPLATES),
         "\n".join(f"{p.resolve()}\0{sha(p.read_bytes())}" for p in inputs),
         os.environ.get("SOURCE_DATE_EPOCH", ""),

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,16 @@ def sha(*parts: str | bytes) -> str:
         digest.update(part.encode() if isinstance(part, str) else part)
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+@cache
+def code_digest() -> str:
+    """The toolchain's own code (.py and .json), hashed once per process: the code that runs is the
+    code that was imported, so a digest taken at first use is the right one for the whole process."""
+    package = Path(__file__).resolve().parent
+    return tree_digest(
+        [p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".json")], package
+    )
 
 
 def tree_digest(paths: Iterable[Path], root: Path) -> str:
