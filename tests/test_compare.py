@@ -183,3 +183,10 @@ def test_merge_and_split_records_share_out_the_common_section() -> None:
             assert set(seen) == {id(block) for _, block in leaves(section)}
             checked += 1
         assert checked, status
+
+
+def test_compact_json_holds_the_same_data() -> None:
+    comparison = compare_drafts(parse_text(OLD, "old.md"), parse_text(NEW, "new.md"))
+    compact = comparison_json(comparison, indent=None)
+    assert "\n" not in compact.rstrip("\n")
+    assert json.loads(compact) == json.loads(comparison_json(comparison))

@@ -227,3 +227,20 @@ def test_real_corpus_post_market_monitoring_across_both_drafts(corpus: Path, tmp
         encoding="utf-8"
     )
     assert "url=../../concept/" in alias
+
+
+def test_cached_drafts_and_memo_give_the_same_site_and_survive_damage(drafts: Path, tmp_path: Path) -> None:
+    cold = build(drafts, tmp_path / "cold", tmp_path / "cache-cold")
+    assert cold.rendered == cold.pages
+    cache = tmp_path / "cache"
+    build(drafts, tmp_path / "first", cache)
+    edit(drafts / "gamma.md", "and record the results.", "and record the results in a log.")
+    for kind in ("drafts", "memo"):  # damaged cache files are ignored, never trusted
+        for stored in (cache / kind).rglob("*"):
+            if stored.is_file():
+                stored.chmod(0o644)
+                stored.write_bytes(b"not a pickle")
+    warm = build(drafts, tmp_path / "warm", cache)
+    build(drafts, tmp_path / "fresh", tmp_path / "cache-fresh")
+    assert tree(tmp_path / "warm", skip=()) == tree(tmp_path / "fresh", skip=())
+    assert warm.rendered < warm.pages

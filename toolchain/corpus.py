@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,14 +39,18 @@ def draft_files(args: Sequence[str]) -> list[Path]:
     return files
 
 
-def load_corpus(args: Sequence[str], config: Config | None = None) -> Corpus:
+Parser = Callable[[Path, Config], Draft]
+
+
+def load_corpus(args: Sequence[str], config: Config | None = None, parse: Parser = parse_draft) -> Corpus:
+    """Every draft named or found, parsed with `parse` (publish passes one that caches by content)."""
     files = draft_files(args)
     config = config or load_config(files[0].parent)
     drafts: list[Draft] = []
     diags: list[Diagnostic] = []
     for path in files:
         try:
-            draft = parse_draft(path, config)
+            draft = parse(path, config)
         except SourceError as exc:
             diags.append(Diagnostic(exc.path, exc.line, "error", exc.message, exc.code))
             continue

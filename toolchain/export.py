@@ -16,8 +16,12 @@ from .model import STATUSES, Block, BlockDiff, Comparison, DiffOp, Draft, Sectio
 SCHEMA_VERSION = "1.0"
 
 
-def comparison_json(comparison: Comparison) -> str:
-    return json.dumps(comparison_data(comparison), ensure_ascii=False, indent=1) + "\n"
+def comparison_json(comparison: Comparison, indent: int | None = 1) -> str:
+    """Indented for people by default; `indent=None` is compact and uses json's C encoder (~10× faster)."""
+    data = comparison_data(comparison)
+    if indent is None:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(data, ensure_ascii=False, indent=indent) + "\n"
 
 
 def comparison_data(comparison: Comparison) -> dict[str, Any]:

@@ -121,4 +121,4 @@ def plan(
 def exports(comparison: Comparison) -> tuple[str, str]:
     from .export import changes_csv, comparison_json
 
-    return comparison_json(comparison), changes_csv(comparison)
+    return comparison_json(comparison, indent=None), changes_csv(comparison)  # compact: fast to write
