@@ -22,8 +22,18 @@ SIGNATURE = b"pagefind_dcd"
 Cbor = int | str | bytes | list[Any]
 
 
+def _pagefind() -> list[str]:
+    """The pagefind binary shipped in its wheel, run directly (saves starting a Python to exec it)."""
+    try:
+        from pagefind_bin_extended import get_executable
+
+        return [str(get_executable())]
+    except Exception:  # another wheel layout: let pagefind's own launcher find it
+        return [sys.executable, "-m", "pagefind"]
+
+
 def start(built: Path, glob: str) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "pagefind", "--site", str(built), "--glob", glob]
+    command = [*_pagefind(), "--site", str(built), "--glob", glob]
     try:
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as exc:
