@@ -22,7 +22,7 @@ from .pages import Page
 from .parse import parse_draft
 from .pdf import PdfJob, render_many
 from .publish import Echo, Options, Result, remove, set_times, write_tree
-from .render import assets, template_digest
+from .render import assets, template_digest, use_bytecode_cache
 from .renderpool import render_pages
 from .sitebuild import exports, overrides_for, plan
 from .sitecache import Cache, code_digest, sha
@@ -47,6 +47,7 @@ def build(paths: Sequence[str], options: Options, cache: Cache, result: Result, 
     memo = _load_memo(cache)
     site_plan = plan(corpus, overrides_for(folder), exports, memo, with_pdfs=options.pdf)
     lap("compare+views")
+    use_bytecode_cache(options.cache / "templates")
     keys = _render(site_plan.pages, site_plan.site, cache, options, result)
     files = {**site_plan.files, **assets()}
     result.pages = len(site_plan.pages)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemBytecodeCache
 from markupsafe import Markup
 
 from . import jinja, urls
@@ -38,6 +38,12 @@ def environment(folder: str = str(TEMPLATES)) -> Environment:
     )
     env.globals.update(has_changes=has_changes)
     return env
+
+
+def use_bytecode_cache(folder: Path) -> None:
+    """Keep compiled templates in `folder`, so a rebuild does not compile them again (~50 ms)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    environment().bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
 def css_class(value: str) -> str:
