@@ -15,8 +15,8 @@ from .pages import Page
 from .render import environment, render_page
 from .views import Site
 
-MIN_PARALLEL = 24  # below this, starting workers costs more than it saves
-CHUNK = 8
+MIN_PARALLEL = 4  # below this, forking workers costs more than it saves
+CHUNK = 8  # pages per task, at most
 
 _PAGES: Sequence[Page] = ()
 _SITE: Site | None = None
@@ -34,7 +34,10 @@ def render_pages(pages: Sequence[Page], site: Site, jobs: int, bar: Bar | None =
     if not pages:
         return []
     environment()  # compile templates once, before forking
-    chunks = [list(range(i, min(i + CHUNK, len(pages)))) for i in range(0, len(pages), CHUNK)]
+    size = max(
+        1, min(CHUNK, len(pages) // (2 * max(jobs, 1)))
+    )  # a few pages: one per task, so big ones spread
+    chunks = [list(range(i, min(i + size, len(pages)))) for i in range(0, len(pages), size)]
     _PAGES, _SITE = pages, site
     try:
         with _progress(bar, len(pages)) as advance:
