@@ -331,3 +331,15 @@ if __name__ == "__main__":
     for name in CASES:
         (DATA / f"{name}.expected").write_text(dump(case(name)), encoding="utf-8")
         print(f"wrote {DATA / name}.expected")
+
+
+def test_tiny_drafts_pair_sections_by_a_shared_title() -> None:
+    from toolchain.parse import parse_text
+
+    head = "---\ntitle: T\ndraft: {id}\nlabel: L\ndate: 2026-0{m}-01\n---\n\n# Glossary\n\n"
+    old = parse_text(head.format(id="old", m=1) + "An operator flies a drone.\n", "old.md")
+    new = parse_text(head.format(id="new", m=2) + "An operator flies an aircraft.\n", "new.md")
+    (pair,) = align(old, new).pairs
+    assert pair.old is not None and pair.new is not None
+    assert (pair.matched_by, pair.score) == ("similarity", 0.25)
+    assert [d.code for d in align(old, new).diagnostics] == ["align.low-confidence"]

@@ -74,6 +74,7 @@ def align(old: Draft, new: Draft, overrides: Overrides | None = None) -> Alignme
     _match_similar(work, scorer)
     _match_leftovers(work, scorer)
     _find_parts(work, scorer)
+    _match_same_titles(work)
     links = [(o, n, *work.how[o]) for o, n in work.o2n.items()] + list(work.parts)
     pairs = records(Tree(work.old, work.old_parent), Tree(work.new, work.new_parent), links)
     return Alignment(old, new, pairs, tuple(sorted(_warnings(pairs))))
@@ -311,6 +312,30 @@ def _match_leftovers(work: _Work, scorer: Scorer) -> None:
         n = -minus_n
         if text >= LEFTOVER_TEXT and n not in used_new and best_new[n][1] == -o:
             work.match(o, n, "similarity", round(min(1.0, scorer.score(o, n) / SURE) / 2, 3))
+
+
+def _match_same_titles(work: _Work) -> None:
+    """Last resort: a section left on each side with the same title, unique among the leftovers.
+
+    Text similarity cannot see drafts so small that every word is in every section (the weights
+    all vanish); a shared title still says they are one section. A low score flags it for review.
+    """
+    used_old, used_new = _used(work)
+    olds = _by_title(work.old, used_old)
+    news = _by_title(work.new, used_new)
+    for title in sorted(olds.keys() & news.keys()):
+        o, n = olds[title], news[title]
+        if work.free(o, n):
+            work.match(o, n, "similarity", LOW_CONFIDENCE / 2)
+
+
+def _by_title(sections: Sequence[Section], used: set[int]) -> dict[str, int]:
+    """Leftover sections by title (case and spacing folded), for titles only one leftover has."""
+    found: dict[str, list[int]] = {}
+    for index, section in enumerate(sections):
+        if index not in used and section.title.strip():
+            found.setdefault(" ".join(section.title.lower().split()), []).append(index)
+    return {title: indices[0] for title, indices in found.items() if len(indices) == 1}
 
 
 # --- splits and merges --------------------------------------------------------------------------
