@@ -190,3 +190,17 @@ def test_compact_json_holds_the_same_data() -> None:
     compact = comparison_json(comparison, indent=None)
     assert "\n" not in compact.rstrip("\n")
     assert json.loads(compact) == json.loads(comparison_json(comparison))
+
+
+def test_changes_in_a_glossary_table_are_definition_changes() -> None:
+    head = "---\ntitle: T\ndraft: {id}\nlabel: L\ndate: 2026-0{m}-01\n---\n\n# Glossary\n\n"
+    table = "| Term | Definition |\n|---|---|\n| operator | a person who flies {what} |\n"
+    old = parse_text(head.format(id="old", m=1) + table.format(what="a drone"), "old.md")
+    new = parse_text(head.format(id="new", m=2) + table.format(what="an aircraft"), "new.md")
+    (change,) = compare_drafts(old, new).changes
+    assert "definition" in change.summary.classes
+    other = "| Severity | Deadline |\n|---|---|\n| serious | {what} |\n"
+    old = parse_text(head.format(id="old", m=1) + other.format(what="fifteen minutes"), "old.md")
+    new = parse_text(head.format(id="new", m=2) + other.format(what="an hour"), "new.md")
+    (change,) = compare_drafts(old, new).changes
+    assert "definition" not in change.summary.classes

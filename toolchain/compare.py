@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 
@@ -160,10 +161,46 @@ def _compare_pair(
     if memo is not None and key in memo:
         blocks = _rehydrate(memo[key], olds, news)
     else:
-        blocks = classify_blocks(diff_blocks(olds, news), renumbered=context.renumbering)
+        blocks = _classified(diff_blocks(olds, news), context, _definition_rows(old, new))
         if memo is not None:
             memo[key] = _dehydrate(blocks, olds, news)
     return SectionChange(pair, blocks, summarize(blocks), title_ops)
+
+
+def _classified(
+    diffs: Sequence[BlockDiff], context: _Context, definitions: set[int]
+) -> tuple[BlockDiff, ...]:
+    """Classify every block; rows of a glossary table are definitions, so their changes are too."""
+    return tuple(
+        classify_blocks([diff], renumbered=context.renumbering, in_definition=_in(diff, definitions))[0]
+        for diff in diffs
+    )
+
+
+def _in(diff: BlockDiff, rows: set[int]) -> bool:
+    return id(diff.old) in rows or id(diff.new) in rows
+
+
+def _definition_rows(*sections: Section | None) -> set[int]:
+    """The body rows of tables whose header names a definition or meaning (glossaries)."""
+    rows: set[int] = set()
+    for section in sections:
+        for table in _tables(section.blocks if section is not None else ()):
+            header = next((row for row in table.children if row.name == "header"), None)
+            if header is not None and any(_DEFINES.search(cell) for cell in header.cells):
+                rows.update(id(row) for row in table.children if row is not header)
+    return rows
+
+
+_DEFINES = re.compile(r"(?i)\b(?:definition|meaning|defined)")
+
+
+def _tables(blocks: Sequence[Block]) -> Iterator[Block]:
+    for block in blocks:
+        if block.kind == "table":
+            yield block
+        else:
+            yield from _tables(block.children)
 
 
 def _memo_key(olds: list[tuple[str, Block]], news: list[tuple[str, Block]], salt: bytes) -> str:
