@@ -113,7 +113,12 @@ def _leaf(diff: BlockDiff, pid: str) -> LeafDiff:
     status = diff.status
     marker = block.name if block.kind == "item" else ""
     cells = split_cells(diff.ops, block.cells, diff.new is not None) if block.kind == "row" else ()
-    return LeafDiff(block.kind, marker, diff.box, diff.ops, status, diff.moved, pid, cells)
+    old_cells = (
+        split_cells(diff.ops, diff.old.cells, False)
+        if diff.old is not None and diff.old.kind == "row"
+        else ()
+    )
+    return LeafDiff(block.kind, marker, diff.box, diff.ops, status, diff.moved, pid, cells, old_cells)
 
 
 def unchanged_leaves(section: Section, prefix: str) -> tuple[LeafDiff, ...]:

@@ -37,6 +37,7 @@ class LeafDiff:
     moved: bool
     pid: str
     cells: tuple[tuple[DiffOp, ...], ...] = ()  # table rows: the ops cut cell by cell (shown side's cells)
+    old_cells: tuple[tuple[DiffOp, ...], ...] = ()  # the same, cut by the old side's cells (side by side)
 
 
 @dataclass(frozen=True, slots=True)
