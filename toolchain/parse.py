@@ -314,9 +314,8 @@ def _references(blocks: Sequence[Block], config: Config) -> list[Reference]:
 
 def _resolve(ref: Reference, index: dict[tuple[str, str], str], diags: Collector) -> Reference:
     targets = tuple(index[(ref.kind, n)] for n in ref.numbers if (ref.kind, n) in index)
-    kinds = {kind for kind, _ in index}
     missing = [n for n in ref.numbers if (ref.kind, n) not in index]
-    if missing and ref.kind in kinds:
+    if missing and any(kind == ref.kind for kind, _ in index):
         names = ", ".join(missing)
         diags.warning(
             ref.location.line,

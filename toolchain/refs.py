@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 
 from .config import Config
@@ -21,16 +22,31 @@ def _pattern(kinds: tuple[str, ...], plurals: tuple[str, ...], number: str) -> r
     return re.compile(rf"\b(?P<kind>{kind})\s+(?P<numbers>{num}(?:{JOINERS}\s*(?:(?:{kind})\s+)?{num})*)")
 
 
-def find_references(text: str, location: Location, config: Config) -> Iterator[Reference]:
-    """Each run like "Measures II.4.5 to II.4.8 and Measure II.4.11" gives one Reference per kind."""
-    plurals = tuple(config.plural(k) for k in config.kinds)
+@dataclass(frozen=True, slots=True)
+class _Grammar:
+    """The patterns for one configuration, built once: kind words (singular and plural) and numbers."""
+
+    run: re.Pattern[str]  # a whole run: kind, numbers, joiners
+    parts: re.Pattern[str]  # a kind word or a number inside a run
+    canonical: dict[str, str]  # "Measures" → "measure"
+
+
+@cache
+def _grammar(kinds: tuple[str, ...], plurals: tuple[str, ...], number: str) -> _Grammar:
     canonical = {
-        **{k: k.lower() for k in config.kinds},
-        **{config.plural(k): k.lower() for k in config.kinds},
+        **{k: k.lower() for k in kinds},
+        **{p: k.lower() for k, p in zip(kinds, plurals, strict=True)},
     }
     words = "|".join(re.escape(w) for w in sorted(canonical, key=len, reverse=True))
-    parts = re.compile(rf"\b(?P<kind>{words})\b|(?<![\w.])(?P<number>{config.number})(?![\w])")
-    for match in _pattern(config.kinds, plurals, config.number).finditer(text):
+    parts = re.compile(rf"\b(?P<kind>{words})\b|(?<![\w.])(?P<number>{number})(?![\w])")
+    return _Grammar(_pattern(kinds, plurals, number), parts, canonical)
+
+
+def find_references(text: str, location: Location, config: Config) -> Iterator[Reference]:
+    """Each run like "Measures II.4.5 to II.4.8 and Measure II.4.11" gives one Reference per kind."""
+    grammar = _grammar(config.kinds, tuple(config.plural(k) for k in config.kinds), config.number)
+    canonical, parts = grammar.canonical, grammar.parts
+    for match in grammar.run.finditer(text):
         groups: dict[str, list[str]] = {}
         kind, previous_end = "", 0
         for part in parts.finditer(match.group(0)):
