@@ -14,7 +14,7 @@ import click
 from . import __version__
 from .config import load_config
 from .corpus import Corpus, draft_files, load_corpus
-from .errors import SourceError, ToolchainError
+from .errors import ToolchainError
 from .parse import parse_draft
 from .tree import dump
 
@@ -224,6 +224,3 @@ def pdf_command(paths: tuple[str, ...], out: str, jobs: int, only: str) -> None:
     rate = len(todo) / seconds if seconds else 0.0
     click.echo(f"pdf: wrote {len(todo)} PDFs to {out}/pdf/ in {seconds:.2f} s ({rate:.1f} per second, "
                f"{processes} processes)", err=True)  # fmt: skip
-
-
-__all__ = ["SourceError", "main"]

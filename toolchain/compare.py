@@ -72,10 +72,6 @@ class _Context:
         return cls(Renumbering.of(renumbered), repr(sorted(renumbered.items())).encode())
 
 
-def compare_pair(pair: SectionPair, renumbered: Mapping[str, str], memo: Memo | None = None) -> SectionChange:
-    return _compare_pair(pair, _Context.of(renumbered), memo, None)
-
-
 # --- splits and merges ---------------------------------------------------------------------------
 
 Leaves = list[tuple[str, Block]]
@@ -251,16 +247,3 @@ def _rehydrate(
 
 def _heading(section: Section | None) -> str:
     return section.label if section is not None else ""
-
-
-def changed_ops(change: SectionChange) -> Iterator[DiffOp]:
-    """Every insert and delete run of a section change, title included."""
-    for op in change.title_ops:
-        if op.op != "equal":
-            yield op
-    for block in change.blocks:
-        yield from (op for op in block.ops if op.op != "equal")
-
-
-def all_equal(blocks: Sequence[BlockDiff]) -> bool:
-    return all(op.op == "equal" for block in blocks for op in block.ops)
