@@ -25,9 +25,9 @@ DRAFTS = ROOT / "drafts"
 
 def cold() -> None:
     """Forget the toolchain's process-wide caches, so that every timed run starts as a new process would."""
-    from toolchain import patterns, similarity, worddiff
+    from toolchain import parse, patterns, similarity, worddiff
 
-    for cached in (patterns.scan, worddiff._word_count, similarity.stem, similarity._tf):
+    for cached in (patterns.scan, worddiff._word_count, similarity.stem, similarity._tf, parse._body):
         cached.cache_clear()
 
 

@@ -18,7 +18,9 @@ def markdown() -> MarkdownIt:
     """CommonMark + GFM tables + `::: kind` boxes, built once."""
     md = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
     container_plugin(md, name="box", validate=lambda params, *_: bool(params.strip()))
-    return md
+    # Blocks keep their inline Markdown as text (`Token.content`); nothing here reads inline tokens,
+    # and not parsing them halves the time.
+    return md.disable(["inline", "text_join"])
 
 
 HARD_BREAK = re.compile(r"(?:\\|  +)\n")
@@ -50,6 +52,20 @@ def parse_blocks(lines: Sequence[str], first_line: int, path: str) -> tuple[Bloc
     return blocks
 
 
+def moved(block: Block, offset: int, path: str) -> Block:
+    """The block as found `offset` lines further down, in file `path`."""
+    where = block.location
+    return Block(
+        block.kind,
+        Location(path, where.line + offset, where.end_line + offset),
+        block.source,
+        block.text,
+        tuple(moved(child, offset, path) for child in block.children) if block.children else (),
+        block.name,
+        block.cells,
+    )
+
+
 CLOSE_BOX = re.compile(r"^ {0,3}:{3,}\s*$")
 LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 MARKUP = re.compile(r"<[^>]+>|[*_`~]+|\\$")
@@ -60,8 +76,11 @@ def plain(text: str) -> str:
     return fold(MARKUP.sub(" ", LINK.sub(r"\1", text)))
 
 
+MARKED = re.compile(r"[<*_`~\\\[]")  # a character that LINK or MARKUP needs
+
+
 def plain_words(text: str) -> int:
-    return len(plain(text).split())
+    return len((plain(text) if MARKED.search(text) else text).split())
 
 
 class _Builder:

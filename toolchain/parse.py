@@ -12,16 +12,17 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from . import frontmatter
-from .blocks import CLOSE_BOX, parse_blocks, plain_words
+from .blocks import CLOSE_BOX, moved, parse_blocks, plain_words
 from .config import Config
 from .diagnostics import Collector
 from .errors import SourceError
 from .headings import FENCE, Heading, atx_level, parse_heading, slug
 from .model import Block, Draft, Location, Reference, Section
-from .refs import find_references, number_values
+from .refs import Grammar, find_references, grammar, number_values
 
 
 def read_text(path: Path, shown: str, config: Config) -> str:
@@ -71,7 +72,8 @@ def parse_text(text: str, path: str, config: Config | None = None) -> Draft:
     roots = _tree(nodes, path, diags)
     _assign_anchors(roots)
     index = _index(roots, path, diags)
-    sections = tuple(_freeze(root, _Context(lines, path, index, config, diags)) for root in roots)
+    context = _Context(lines, path, index, frozenset(kind for kind, _ in index), diags)
+    sections = tuple(_freeze(root, context) for root in roots)
     _check_numbering(roots, path, diags)
     return Draft(
         path=path,
@@ -98,6 +100,9 @@ class _Node:
     end: int  # exclusive
     body_start: int
     blocks: tuple[Block, ...]
+    words: int  # in the section's own body
+    refs: tuple[Reference, ...]  # in the section's own body, not yet resolved
+    body_digest: str
     children: list[_Node] = field(default_factory=list)
     parent: _Node | None = None
     anchor: str = ""
@@ -106,9 +111,9 @@ class _Node:
     def line(self) -> int:
         return self.start + 1
 
+    @cached_property
     def total_words(self) -> int:
-        own = sum(plain_words(leaf.text) for b in self.blocks for _, leaf in b.leaves())
-        return own + sum(child.total_words() for child in self.children)
+        return self.words + sum(child.total_words for child in self.children)
 
     def walk(self) -> list[_Node]:
         return [self, *(n for child in self.children for n in child.walk())]
@@ -144,7 +149,8 @@ def _node(
     while body < end and not lines[body].strip():
         body += 1
     heading = parse_heading(level, text, config)
-    blocks = parse_blocks(lines[body:end], body + 1, path)
+    parsed = _body(tuple(lines[body:end]), grammar(config))
+    blocks = tuple(moved(block, body, path) for block in parsed.blocks)
     if not heading.title and not heading.number:
         diags.error(index + 1, "empty heading; give it a title", "parse.empty-heading")
     if heading.bad_key:
@@ -154,7 +160,45 @@ def _node(
             "parse.invalid-key",
         )
     _check_boxes(blocks, lines, path, diags)
-    return _Node(heading, index, end, body, blocks)
+    refs = tuple(_moved_reference(ref, body, path) for ref in parsed.refs)
+    return _Node(heading, index, end, body, blocks, parsed.words, refs, parsed.digest)
+
+
+@dataclass(frozen=True, slots=True)
+class _Body:
+    """A section's body as parsed at line 1 of no file: what depends on its text alone."""
+
+    blocks: tuple[Block, ...]
+    words: int
+    refs: tuple[Reference, ...]  # not yet resolved
+    digest: str
+
+
+@lru_cache(maxsize=8192)
+def _body(lines: tuple[str, ...], patterns: Grammar) -> _Body:
+    """Successive drafts repeat most sections word for word: parse each body once per process, then
+    move it to where each draft has it (`moved`)."""
+    blocks = parse_blocks(lines, 1, "")
+    leaves = [(box, leaf) for block in blocks for box, leaf in block.leaves()]
+    refs = (
+        ref
+        for box, leaf in leaves
+        if box != "legal-text"
+        for ref in find_references(leaf.text, leaf.location, patterns)
+    )
+    return _Body(
+        blocks,
+        sum(plain_words(leaf.text) for _, leaf in leaves),
+        tuple(refs),
+        _sha([leaf.text for _, leaf in leaves]),
+    )
+
+
+def _moved_reference(ref: Reference, offset: int, path: str) -> Reference:
+    where = ref.location
+    return Reference(
+        ref.text, ref.kind, ref.numbers, Location(path, where.line + offset, where.end_line + offset)
+    )
 
 
 def _check_boxes(blocks: Sequence[Block], lines: Sequence[str], path: str, diags: Collector) -> None:
@@ -211,7 +255,7 @@ def _assign_anchors(roots: list[_Node]) -> None:
         groups.setdefault(_base_anchor(node), []).append(node)
     taken: set[str] = set()
     for base, group in sorted(groups.items(), key=lambda g: (not g[1][0].heading.key, g[0])):
-        ranked = sorted(group, key=lambda n: (not n.heading.key, -n.total_words(), n.start))
+        ranked = sorted(group, key=lambda n: (not n.heading.key, -n.total_words, n.start))
         for rank, node in enumerate(ranked):
             anchor = base
             if rank and node.parent is not None:
@@ -250,7 +294,7 @@ def _index(roots: list[_Node], path: str, diags: Collector) -> dict[tuple[str, s
                 f"{heading.kind.title()} {heading.number} is numbered twice (first at line {other.line}, under {_parent_name(other)}; here under {_parent_name(node)})",
                 "parse.duplicate-number",
             )
-            if node.total_words() > other.total_words():
+            if node.total_words > other.total_words:
                 index[name] = node
         else:
             index[name] = node
@@ -266,17 +310,14 @@ class _Context:
     lines: Sequence[str]
     path: str
     index: dict[tuple[str, str], str]
-    config: Config
+    kinds: frozenset[str]  # kinds with a number in this draft
     diags: Collector
 
 
 def _freeze(node: _Node, context: _Context) -> Section:
     children = tuple(_freeze(child, context) for child in node.children)
-    refs = tuple(
-        _resolve(ref, context.index, context.diags) for ref in _references(node.blocks, context.config)
-    )
-    texts = [leaf.text for block in node.blocks for _, leaf in block.leaves()]
-    body_digest = _sha(texts)
+    refs = tuple(_resolve(ref, context.index, context.kinds, context.diags) for ref in node.refs)
+    body_digest = node.body_digest
     heading = node.heading
     return Section(
         kind=heading.kind,
@@ -294,7 +335,7 @@ def _freeze(node: _Node, context: _Context) -> Section:
         refs=refs,
         digest=_sha([heading.title, body_digest, *(c.digest for c in children)]),
         body_digest=body_digest,
-        words=sum(plain_words(t) for t in texts),
+        words=node.words,
     )
 
 
@@ -302,20 +343,12 @@ def _sha(parts: Sequence[str]) -> str:
     return hashlib.sha256(json.dumps(list(parts), ensure_ascii=False).encode()).hexdigest()
 
 
-def _references(blocks: Sequence[Block], config: Config) -> list[Reference]:
-    return [
-        ref
-        for block in blocks
-        for box, leaf in block.leaves()
-        if box != "legal-text"
-        for ref in find_references(leaf.text, leaf.location, config)
-    ]
-
-
-def _resolve(ref: Reference, index: dict[tuple[str, str], str], diags: Collector) -> Reference:
+def _resolve(
+    ref: Reference, index: dict[tuple[str, str], str], kinds: frozenset[str], diags: Collector
+) -> Reference:
     targets = tuple(index[(ref.kind, n)] for n in ref.numbers if (ref.kind, n) in index)
     missing = [n for n in ref.numbers if (ref.kind, n) not in index]
-    if missing and any(kind == ref.kind for kind, _ in index):
+    if missing and ref.kind in kinds:
         names = ", ".join(missing)
         diags.warning(
             ref.location.line,
@@ -327,7 +360,7 @@ def _resolve(ref: Reference, index: dict[tuple[str, str], str], diags: Collector
 
 def _check_numbering(roots: list[_Node], path: str, diags: Collector) -> None:
     """Among siblings of one kind, each number should follow the one before it."""
-    for node in [n for root in roots for n in root.walk()] + [_Node(_ROOT, 0, 0, 0, (), roots)]:
+    for node in [n for root in roots for n in root.walk()] + [_Node(_ROOT, 0, 0, 0, (), 0, (), "", roots)]:
         last: dict[str, Heading] = {}
         for child in node.children:
             heading = child.heading

@@ -19,11 +19,17 @@ def _pattern(kinds: tuple[str, ...], plurals: tuple[str, ...], number: str) -> r
     words = sorted({*kinds, *plurals}, key=len, reverse=True)
     kind = "|".join(re.escape(w) for w in words)
     num = rf"(?<![\w.]){number}(?![\w])"
-    return re.compile(rf"\b(?P<kind>{kind})\s+(?P<numbers>{num}(?:{JOINERS}\s*(?:(?:{kind})\s+)?{num})*)")
+    # The lookahead on first letters changes no match; it lets `re` skip ahead (twice as fast).
+    first = re.escape("".join(sorted({w[0] for w in words})))
+    return re.compile(
+        rf"(?=[{first}])\b(?P<kind>{kind})\s+(?P<numbers>{num}(?:{JOINERS}\s*(?:(?:{kind})\s+)?{num})*)"
+    )
 
 
-@dataclass(frozen=True, slots=True)
-class _Grammar:
+@dataclass(
+    frozen=True, slots=True, eq=False
+)  # one per configuration (`_grammar` is cached): hashed by identity
+class Grammar:
     """The patterns for one configuration, built once: kind words (singular and plural) and numbers."""
 
     run: re.Pattern[str]  # a whole run: kind, numbers, joiners
@@ -32,21 +38,27 @@ class _Grammar:
 
 
 @cache
-def _grammar(kinds: tuple[str, ...], plurals: tuple[str, ...], number: str) -> _Grammar:
+def _grammar(kinds: tuple[str, ...], plurals: tuple[str, ...], number: str) -> Grammar:
     canonical = {
         **{k: k.lower() for k in kinds},
         **{p: k.lower() for k, p in zip(kinds, plurals, strict=True)},
     }
     words = "|".join(re.escape(w) for w in sorted(canonical, key=len, reverse=True))
     parts = re.compile(rf"\b(?P<kind>{words})\b|(?<![\w.])(?P<number>{number})(?![\w])")
-    return _Grammar(_pattern(kinds, plurals, number), parts, canonical)
+    return Grammar(_pattern(kinds, plurals, number), parts, canonical)
 
 
-def find_references(text: str, location: Location, config: Config) -> Iterator[Reference]:
+def grammar(config: Config) -> Grammar:
+    """The reference patterns of one configuration (pass them to `find_references` in a loop)."""
+    return _grammar(config.kinds, tuple(config.plural(k) for k in config.kinds), config.number)
+
+
+def find_references(text: str, location: Location, config: Config | Grammar) -> Iterator[Reference]:
     """Each run like "Measures II.4.5 to II.4.8 and Measure II.4.11" gives one Reference per kind."""
-    grammar = _grammar(config.kinds, tuple(config.plural(k) for k in config.kinds), config.number)
-    canonical, parts = grammar.canonical, grammar.parts
-    for match in grammar.run.finditer(text):
+    found = config if isinstance(config, Grammar) else grammar(config)
+    canonical, parts = found.canonical, found.parts
+    run = found.run
+    for match in run.finditer(text):
         groups: dict[str, list[str]] = {}
         kind, previous_end = "", 0
         for part in parts.finditer(match.group(0)):
