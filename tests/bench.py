@@ -27,7 +27,7 @@ def cold() -> None:
     """Forget the toolchain's process-wide caches, so that every timed run starts as a new process would."""
     from toolchain import parse, patterns, similarity, worddiff
 
-    for cached in (patterns.scan, worddiff._word_count, similarity.stem, similarity._tf, parse._body):
+    for cached in (patterns.scan, worddiff._word_count, similarity.stem, similarity.tokens, similarity.masked, similarity._body_terms, parse._body):
         cached.cache_clear()
 
 

@@ -21,7 +21,8 @@ from itertools import pairwise
 from .lineage import Tree, check_ids, concepts, records
 from .model import Alignment, Diagnostic, Draft, History, Section, SectionPair
 from .overrides import Overrides, Resolved, check_drafts, resolve
-from .similarity import Corpus, Scorer, children
+from .scoring import Scorer, children
+from .similarity import Corpus
 
 THRESHOLD = 0.18  # least combined score for a one-to-one match
 RATIO = 0.6  # a match must score this share of either side's best option, or it is left for splits/merges
@@ -68,9 +69,8 @@ def align(old: Draft, new: Draft, overrides: Overrides | None = None) -> Alignme
         _apply_overrides(work, resolve(overrides, old, new))
     _match_keys(work)
     _match_digests(work)
-    scorer = Scorer(
-        Corpus(work.old, work.new), Tree(work.old, work.old_parent), Tree(work.new, work.new_parent)
-    )
+    corpus = Corpus(work.old, work.new, work.old_parent, work.new_parent)
+    scorer = Scorer(corpus, Tree(work.old, work.old_parent), Tree(work.new, work.new_parent))
     _match_similar(work, scorer)
     _match_leftovers(work, scorer)
     _find_parts(work, scorer)
@@ -257,7 +257,7 @@ def _assign(work: _Work, scores: dict[tuple[int, int], float], scorer: Scorer) -
 def _inner_rival(work: _Work, scores: dict[tuple[int, int], float], scorer: Scorer, o: int, n: int) -> bool:
     """Is there a free section inside `o` (or inside `n`) whose text is clearly closer to the other side?"""
     corpus = scorer.corpus
-    if not (corpus.old[o].has_body and corpus.new[n].has_body):
+    if not (corpus.old_body[o] and corpus.new_body[n]):
         return False
     own = corpus.text_similarity(o, n) + SWAP_MARGIN
     inner = [(d, n) for d in scorer.old.inner[o]] + [(o, e) for e in scorer.new.inner[n]]
@@ -353,7 +353,7 @@ def _find_parts(work: _Work, scorer: Scorer) -> None:
     corpus = scorer.corpus
     options: list[tuple[float, int, int, str]] = []
     for o, n in scorer.pairs():
-        if (o, n) in work.forbidden or not (corpus.old[o].has_body and corpus.new[n].has_body):
+        if (o, n) in work.forbidden or not (corpus.old_body[o] and corpus.new_body[n]):
             continue
         if o not in used_old and n in used_new:
             own = corpus.exclusive(o, n, others=scorer.new_links.get(n, set()), side="old")
