@@ -81,13 +81,29 @@ _DATE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+
+def _lowered(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The case-insensitive `pattern` as a case-sensitive one for lower-cased text: the same matches
+    (every match is folded to lower case anyway), twice as fast in Python's `re`."""
+    assert not re.search(r"\\[A-Z]", pattern.pattern), "an upper-case escape would change meaning"
+    source = pattern.pattern.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P=")
+    return re.compile(source, pattern.flags & ~re.IGNORECASE)
+
+
+_NORMATIVE_LOW, _NUMBER_LOW, _DATE_LOW = _lowered(_NORMATIVE), _lowered(_NUMBER), _lowered(_DATE)
+_FOREIGN_LETTER = re.compile(r"(?![\x00-\x7f])[^\W\d_]")
+_MAY_DATE = re.compile(r"\bmay\s+\d|\d(?:st|nd|rd|th)?\s+may\b")  # where "may" could be the month
+
 _REF_KIND = (
     r"(?:[Mm]easures?|[Cc]ommitments?|[Aa]ppendix|[Aa]ppendices|[Ss]ections?|[Cc]hapters?"
     r"|[Oo]bjectives?|[Tt]ables?|[Ff]igures?)"
 )
 _REF_NUMBER = r"(?:(?:[IVX]+\.)?\d+(?:\.\d+)*[a-z]?|[IVX]+|[A-Z](?:\.\d+)*)(?!\w)"
 _REF_JOIN = r"(?:\s*[,–—-]\s*|\s+(?:and|or|to)\s+)"
-_REFERENCE = re.compile(rf"\b{_REF_KIND}\s+{_REF_NUMBER}(?:{_REF_JOIN}(?:{_REF_KIND}\s+)?{_REF_NUMBER})*")
+# The lookaheads on first characters below change no match; they let `re` skip ahead (as above).
+_REFERENCE = re.compile(
+    rf"(?=[MmCcAaSsOoTtFf])\b{_REF_KIND}\s+{_REF_NUMBER}(?:{_REF_JOIN}(?:{_REF_KIND}\s+)?{_REF_NUMBER})*"
+)
 _REF_PART = re.compile(rf"(?P<kind>{_REF_KIND})|(?P<number>{_REF_NUMBER})")
 
 _ACT = (
@@ -96,15 +112,15 @@ _ACT = (
 )
 _ART_NUMBER = r"(?:\d+[a-z]?(?:\(\w{1,4}\))*|[IVXLC]+\b)"
 _LEGAL = re.compile(
-    rf"\b(?:[Aa]rticles?|Art\.|[Rr]ecitals?|[Aa]nnex(?:es)?)\s+{_ART_NUMBER}"
+    rf"(?=[AaRrTGCD])(?:\b(?:[Aa]rticles?|Art\.|[Rr]ecitals?|[Aa]nnex(?:es)?)\s+{_ART_NUMBER}"
     rf"(?:{_REF_JOIN}{_ART_NUMBER})*(?:\s+(?:of\s+(?:the\s+)?)?{_ACT})?"
-    rf"|\b{_ACT}(?!\w)"
+    rf"|\b{_ACT}(?!\w))"
 )
 
 _ENUMERATOR = re.compile(r"\((?:\d{1,2}|[A-Za-z]|[ivx]{1,5})\)")  # list labels: (1), (b), (iv)
 _QUOTED = re.compile(
-    r"“[^“”]{1,80}”|„[^“”„]{1,80}“|\"[^\"]{1,80}\"|‘[^‘’]{1,80}’|«[^«»]{1,80}»"
-    r"|(?<!\w)'(?=\S)[^']{1,80}(?<=\S)'(?!\w)"  # straight single quotes, apostrophes left out
+    r"(?=[“„\"‘«'])(?:“[^“”]{1,80}”|„[^“”„]{1,80}“|\"[^\"]{1,80}\"|‘[^‘’]{1,80}’|«[^«»]{1,80}»"
+    r"|(?<!\w)'(?=\S)[^']{1,80}(?<=\S)'(?!\w))"  # straight single quotes, apostrophes left out
 )
 _QUOTES = str.maketrans(dict.fromkeys("“”„‘’«»'", '"'))
 
@@ -156,9 +172,9 @@ def _find(pattern: re.Pattern[str], text: str, norm: Callable[[str], str] = _fol
     return tuple(Match(m.start(), m.end(), norm(m.group())) for m in pattern.finditer(text))
 
 
-def _normative(text: str) -> tuple[Match, ...]:
+def _normative(pattern: re.Pattern[str], text: str) -> tuple[Match, ...]:
     found = []
-    for m in _NORMATIVE.finditer(text):
+    for m in pattern.finditer(text):
         role = m.lastgroup or ""
         strength = int(role[1:]) if role.startswith("m") else 0
         found.append(Match(m.start(), m.end(), _fold(m.group()), "modal" if strength else role, strength))
@@ -172,11 +188,22 @@ def scan(text: str) -> Scan:
     enumerator = _find(_ENUMERATOR, text)
     # Numbers in citations and list labels are not quantities.
     cited = {k for m in (*reference, *legal, *enumerator) for k in range(m.start, m.end)}
-    numbers = tuple(n for n in _find(_NUMBER, text, fold_number) if n.start not in cited)
+    # Case-insensitive patterns run as case-sensitive ones on lower-cased text (`_lowered`), unless
+    # case rules go beyond ASCII (ſ is s, K is k, İ lowers to two characters).
+    plain = _FOREIGN_LETTER.search(text) is None
+    low = text.lower() if plain else text
+    number, normative = (_NUMBER_LOW, _NORMATIVE_LOW) if plain else (_NUMBER, _NORMATIVE)
+    numbers = tuple(n for n in _find(number, low, fold_number) if n.start not in cited)
+    # Only "May" with a capital is a month: where "may" meets a number, the text keeps its case.
+    dates = (
+        _find(_DATE_LOW, low, fold_number)
+        if plain and not _MAY_DATE.search(low)
+        else _find(_DATE, text, fold_number)
+    )
     return Scan(
-        normative=_normative(text),
+        normative=_normative(normative, low),
         number=numbers,
-        date=_find(_DATE, text, fold_number),
+        date=dates,
         reference=reference,
         legal=legal,
         definition=_find(_QUOTED, text, _fold_quotes),

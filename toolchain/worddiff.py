@@ -41,6 +41,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from diff_match_patch import diff_match_patch
 
@@ -103,7 +104,12 @@ class _Tokens:
 
 def tokenize(text: str) -> list[str]:
     """The tokens of `text`, in order; they join back to `text` exactly."""
-    return _TOKEN.findall(text)
+    return list(_tokenized(text))
+
+
+@lru_cache(maxsize=1 << 14)  # a block is cut for matching, for its diff and for counting its words
+def _tokenized(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(text))
 
 
 def _key(token: str) -> str:
@@ -112,7 +118,7 @@ def _key(token: str) -> str:
 
 
 def _tokens(text: str) -> _Tokens:
-    texts = tokenize(text)
+    texts = list(_tokenized(text))
     # Leading/trailing whitespace rides on its neighbour token, so adding or stripping it is no change.
     if len(texts) > 1 and texts[0].isspace():
         texts[1] = texts[0] + texts[1]
@@ -130,7 +136,7 @@ def is_word(token: str) -> bool:
 
 def words(text: str) -> list[str]:
     """The tokens of `text` that are words, in order."""
-    return list(filter(_WORD.search, tokenize(text)))
+    return list(filter(_WORD.search, _tokenized(text)))
 
 
 @lru_cache(maxsize=1 << 14)  # a block's ops are counted twice: for its similarity and its section's summary
@@ -145,6 +151,9 @@ def _fold(text: str) -> str:
 # --- tokens as characters ----------------------------------------------------------------------
 
 
+_CODE_POINTS = 0x110000 - 0xE000 + 0xD800
+
+
 def _code_points() -> Iterator[int]:
     # The encoded strings hold nothing but these, so any code point would do: private use first
     # (readable when debugging), then the rest, skipping surrogates (a str holds them, UTF-8 cannot).
@@ -154,18 +163,11 @@ def _code_points() -> Iterator[int]:
 
 def _encode(a: Sequence[str], b: Sequence[str]) -> tuple[str, str]:
     """Map each distinct key to one character, as `diff_linesToChars` does for lines."""
-    chars: dict[str, str] = {}
-    points = _code_points()
-
-    def char(key: str) -> str:
-        if key not in chars:
-            point = next(points, None)
-            if point is None:
-                raise ValueError("more distinct tokens than Unicode code points")
-            chars[key] = chr(point)
-        return chars[key]
-
-    return "".join(map(char, a)), "".join(map(char, b))
+    distinct = dict.fromkeys(chain(a, b))
+    if len(distinct) > _CODE_POINTS:
+        raise ValueError("more distinct tokens than Unicode code points")
+    chars = dict(zip(distinct, map(chr, _code_points()), strict=False))
+    return "".join(map(chars.__getitem__, a)), "".join(map(chars.__getitem__, b))
 
 
 # --- the character diff ------------------------------------------------------------------------
