@@ -204,3 +204,37 @@ def test_changes_in_a_glossary_table_are_definition_changes() -> None:
     new = parse_text(head.format(id="new", m=2) + other.format(what="an hour"), "new.md")
     (change,) = compare_drafts(old, new).changes
     assert "definition" not in change.summary.classes
+
+
+def test_forked_workers_give_the_same_comparison_and_memo(monkeypatch: pytest.MonkeyPatch) -> None:
+    from toolchain import compare as module
+    from toolchain.forkpool import can_fork
+
+    assert can_fork(), "the parallel path needs fork (Linux)"
+
+    first, second = (parse_draft(DRAFTS / f"{n}-draft.md") for n in ("first", "second"))
+    alignment = module.align(first, second)
+    plain_memo: dict = {}  # type: ignore[type-arg]
+    plain = module.compare(alignment, plain_memo)
+    monkeypatch.setattr(module, "PARALLEL_WORDS", 0)  # the sample drafts are small: fork anyway
+    chunks = module._chunks(alignment.pairs, 2)
+    assert len(chunks) == 2 and sorted(i for c in chunks for i in c) == list(range(len(alignment.pairs)))
+    forked_memo: dict = {}  # type: ignore[type-arg]
+    assert module.compare(alignment, forked_memo, jobs=2) == plain
+    assert forked_memo == plain_memo  # the worker's memo entries came back
+    assert module.compare(alignment, forked_memo, jobs=2) == plain  # served from the memo
+
+
+def test_fork_map_keeps_order_and_raises_a_worker_error() -> None:
+    from toolchain.forkpool import fork_map
+
+    assert fork_map(lambda k: k * k, 4, jobs=2) == [0, 1, 4, 9]
+    assert fork_map(lambda k: k, 3, jobs=1) == [0, 1, 2]
+
+    def fail(k: int) -> int:
+        if k == 1:
+            raise ValueError("chunk 1 failed")
+        return k
+
+    with pytest.raises(ValueError, match="chunk 1 failed"):
+        fork_map(fail, 2, jobs=2)

@@ -10,7 +10,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "toolchain"
 
 STAGES: dict[str, tuple[str, ...]] = {
-    "base": ("model", "errors", "config", "diagnostics", "jinja", "__init__"),
+    "base": ("model", "errors", "config", "diagnostics", "jinja", "forkpool", "__init__"),
     "parse": ("headings", "blocks", "refs", "frontmatter", "parse", "corpus", "tree"),
     "align": ("similarity", "scoring", "overrides", "lineage", "align"),
     "compare": ("worddiff", "blockdiff", "patterns", "classify", "compare", "export", "lineage_report"),

@@ -45,7 +45,8 @@ def build(paths: Sequence[str], options: Options, cache: Cache, result: Result, 
     lap("parse")
     folder = Path(corpus.drafts[0].path).parent if corpus.drafts else Path("drafts")
     memo = _load_memo(cache)
-    site_plan = plan(corpus, overrides_for(folder), exports, memo, with_pdfs=options.pdf)
+    processes = options.jobs or os.cpu_count() or 1
+    site_plan = plan(corpus, overrides_for(folder), exports, memo, with_pdfs=options.pdf, processes=processes)
     lap("compare+views")
     use_bytecode_cache(options.cache / "templates")
     keys = _render(site_plan.pages, site_plan.site, cache, options, result)

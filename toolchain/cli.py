@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -98,15 +99,17 @@ def tree(draft: str) -> None:
     help="Editor corrections (default: alignment.yaml beside NEW).",
 )
 @click.option("--context", is_flag=True, help="Text format: show unchanged blocks too.")
+@click.option("--jobs", "-j", default=0, help="Processes for large comparisons (0: one per core).")
 @guarded
-def diff(old: str, new: str, form: str, overrides: str | None, context: bool) -> None:
+def diff(old: str, new: str, form: str, overrides: str | None, context: bool, jobs: int) -> None:
     """Compare two drafts section by section: alignment, word diffs and what each change means."""
     from .compare import compare_drafts
     from .export import comparison_json, comparison_markdown, comparison_text
 
     config = load_config(Path(new).parent)
     before, after = (parse_draft(Path(p), config) for p in (old, new))
-    comparison = compare_drafts(before, after, load_overrides_for(Path(new).parent, overrides))
+    corrections = load_overrides_for(Path(new).parent, overrides)
+    comparison = compare_drafts(before, after, corrections, jobs=jobs or os.cpu_count() or 1)
     render = {"json": comparison_json, "markdown": comparison_markdown}.get(form)
     click.echo(render(comparison) if render else comparison_text(comparison, context), nl=False)
     for diagnostic in comparison.diagnostics:
@@ -198,7 +201,6 @@ def serve(folder: str, port: int) -> None:
 @guarded
 def pdf_command(paths: tuple[str, ...], out: str, jobs: int, only: str) -> None:
     """Render the redline PDFs of the drafts (default: drafts/) without publishing the site."""
-    import os
     import time
 
     from .pdf import pdf_jobs, render_many, source_date_epoch
@@ -209,10 +211,10 @@ def pdf_command(paths: tuple[str, ...], out: str, jobs: int, only: str) -> None:
     if corpus.errors:
         raise ToolchainError(f"pdf: error: {len(corpus.errors)} errors in the drafts; fix them first")
     folder = draft_files(paths or ("drafts",))[0].parent
-    data, found = transitions(corpus.drafts, overrides_for(folder))
+    processes = jobs or os.cpu_count() or 1
+    data, found = transitions(corpus.drafts, overrides_for(folder), jobs=processes)
     todo = pdf_jobs(data.history, [t.comparison for t in found], corpus.config, source_date_epoch())
     todo = [job for job in todo if only in ("all", job.kind)]
-    processes = jobs or os.cpu_count() or 1
     start = time.perf_counter()
     for job, data_bytes in render_many(todo, processes):
         target = Path(out) / job.path

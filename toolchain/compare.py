@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from .align import align, history, renumbering
 from .blockdiff import diff_blocks
 from .classify import Renumbering, classify_blocks, classify_ops, summarize
+from .forkpool import can_fork, fork_map
 from .model import (
     Alignment,
     Block,
@@ -28,30 +29,71 @@ from .worddiff import diff_words
 
 # A memo of block diffs by content: (old leaf index, new leaf index, box, ops, moved, score) per block.
 # Indices instead of Blocks, so a hit stays right when an edit elsewhere shifts every line number.
-Memo = MutableMapping[str, tuple[tuple[int | None, int | None, str, tuple[DiffOp, ...], bool, float], ...]]
+Memo = MutableMapping[str, "Stored"]
 
 
-def compare(alignment: Alignment, memo: Memo | None = None) -> Comparison:
+def compare(alignment: Alignment, memo: Memo | None = None, jobs: int = 1) -> Comparison:
+    """Every pair's word diffs, classes and summary. With `jobs` > 1, a comparison with more than
+    `PARALLEL_WORDS` words to diff shares them with forked workers; the result is the same."""
     context = _Context.of(renumbering(alignment))
-    shares = partition(alignment.pairs)
-    changes = tuple(
-        _compare_pair(pair, context, memo, shares.get(index)) for index, pair in enumerate(alignment.pairs)
-    )
-    return Comparison(alignment.old, alignment.new, changes, alignment.diagnostics)
+    pairs = alignment.pairs
+    shares = partition(pairs)
+
+    def sides(index: int) -> Share:
+        return shares.get(index) or (leaves(pairs[index].old), leaves(pairs[index].new))
+
+    chunks = _chunks(pairs, jobs)
+
+    def work(chunk: int) -> list[_Diffed]:
+        return [_compare_pair(i, pairs[i], context, memo, sides(i)) for i in chunks[chunk]]
+
+    done = {found.index: found for part in fork_map(work, len(chunks), jobs) for found in part}
+    changes = []
+    for index, pair in enumerate(pairs):
+        found = done[index]
+        if memo is not None and found.key:
+            memo[found.key] = found.blocks  # a worker's additions come back with its results
+        blocks = _rehydrate(found.blocks, *sides(index))
+        changes.append(SectionChange(pair, blocks, found.summary, found.title_ops))
+    return Comparison(alignment.old, alignment.new, tuple(changes), alignment.diagnostics)
 
 
 def compare_drafts(
-    old: Draft, new: Draft, overrides: Overrides | None = None, memo: Memo | None = None
+    old: Draft, new: Draft, overrides: Overrides | None = None, memo: Memo | None = None, jobs: int = 1
 ) -> Comparison:
-    return compare(align(old, new, overrides), memo)
+    return compare(align(old, new, overrides), memo, jobs)
 
 
 def compare_history(
-    drafts: Sequence[Draft], overrides: Overrides | None = None, memo: Memo | None = None
+    drafts: Sequence[Draft], overrides: Overrides | None = None, memo: Memo | None = None, jobs: int = 1
 ) -> tuple[History, tuple[Comparison, ...]]:
     """The concepts across all drafts, and the comparison of each consecutive pair."""
     found = history(drafts, overrides)
-    return found, tuple(compare(alignment, memo) for alignment in found.alignments)
+    return found, tuple(compare(alignment, memo, jobs) for alignment in found.alignments)
+
+
+PARALLEL_WORDS = 20_000  # words to diff below which forking a worker costs more than it saves
+
+
+def _chunks(pairs: Sequence[SectionPair], jobs: int) -> list[list[int]]:
+    """Pair indices in `jobs` chunks of about equal work (words to diff), or one chunk for small work."""
+    cost = [_cost(pair) for pair in pairs]
+    if jobs < 2 or sum(cost) < PARALLEL_WORDS or not can_fork():
+        return [list(range(len(pairs)))]
+    chunks: list[list[int]] = [[] for _ in range(jobs)]
+    loads = [0] * jobs
+    for index in sorted(range(len(pairs)), key=lambda i: (-cost[i], i)):  # largest first, to the lightest
+        lightest = loads.index(min(loads))
+        chunks[lightest].append(index)
+        loads[lightest] += cost[index]
+    return [sorted(chunk) for chunk in chunks if chunk]
+
+
+def _cost(pair: SectionPair) -> int:
+    old, new = pair.old, pair.new
+    if old is None or new is None or old.body_digest != new.body_digest:
+        return 1 + (old.words if old else 0) + (new.words if new else 0)
+    return 1  # the title only
 
 
 def leaves(section: Section | None) -> list[tuple[str, Block]]:
@@ -143,24 +185,36 @@ def _owners(whole: Leaves, parts: dict[int, Leaves], carrier: int, new_side: boo
     return [best[k][1] if k in best else carrier for k in range(len(whole))]
 
 
+Stored = tuple[tuple[int | None, int | None, str, tuple[DiffOp, ...], bool, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Diffed:
+    """One pair's comparison as plain data (blocks by leaf index), so a worker can send it back."""
+
+    index: int
+    key: str  # memo key; "" without a memo and for a pair whose bodies are equal (no block diffs)
+    blocks: Stored
+    summary: SectionSummary
+    title_ops: tuple[DiffOp, ...]
+
+
 def _compare_pair(
-    pair: SectionPair, context: _Context, memo: Memo | None, share: Share | None
-) -> SectionChange:
+    index: int, pair: SectionPair, context: _Context, memo: Memo | None, share: Share
+) -> _Diffed:
     old, new = pair.old, pair.new
     title_ops = classify_ops(diff_words(_heading(old), _heading(new)), context.renumbering)
     if old is not None and new is not None and old.body_digest == new.body_digest:
-        words = new.words
-        summary = SectionSummary(0, 0, words, 1.0, ())
-        return SectionChange(pair, (), summary, title_ops)
-    olds, news = share if share is not None else (leaves(old), leaves(new))
+        return _Diffed(index, "", (), SectionSummary(0, 0, new.words, 1.0, ()), title_ops)
+    olds, news = share
     key = _memo_key(olds, news, context.memo_salt) if memo is not None else ""
-    if memo is not None and key in memo:
-        blocks = _rehydrate(memo[key], olds, news)
-    else:
+    stored = memo.get(key) if memo is not None else None
+    if stored is None:
         blocks = _classified(diff_blocks(olds, news), context, _definition_rows(old, new))
-        if memo is not None:
-            memo[key] = _dehydrate(blocks, olds, news)
-    return SectionChange(pair, blocks, summarize(blocks), title_ops)
+        stored = _dehydrate(blocks, olds, news)
+    else:
+        blocks = _rehydrate(stored, olds, news)
+    return _Diffed(index, key, stored, summarize(blocks), title_ops)
 
 
 def _classified(
@@ -211,7 +265,7 @@ def _memo_key(olds: list[tuple[str, Block]], news: list[tuple[str, Block]], salt
 
 def _dehydrate(
     blocks: Sequence[BlockDiff], olds: list[tuple[str, Block]], news: list[tuple[str, Block]]
-) -> tuple[tuple[int | None, int | None, str, tuple[DiffOp, ...], bool, float], ...]:
+) -> Stored:
     where_old = {id(block): i for i, (_, block) in enumerate(olds)}
     where_new = {id(block): i for i, (_, block) in enumerate(news)}
     return tuple(
@@ -228,9 +282,7 @@ def _dehydrate(
 
 
 def _rehydrate(
-    stored: tuple[tuple[int | None, int | None, str, tuple[DiffOp, ...], bool, float], ...],
-    olds: list[tuple[str, Block]],
-    news: list[tuple[str, Block]],
+    stored: Stored, olds: list[tuple[str, Block]], news: list[tuple[str, Block]]
 ) -> tuple[BlockDiff, ...]:
     return tuple(
         BlockDiff(

@@ -44,6 +44,7 @@ def transitions(
     overrides: Overrides | None,
     memo: Memo | None = None,
     extra: Sequence[tuple[str, str]] = (),
+    jobs: int = 1,
 ) -> tuple[SiteData, tuple[Transition, ...]]:
     """The history and the published comparisons: each consecutive pair, first → latest, then `extra`."""
     if len(drafts) < 2:
@@ -52,7 +53,7 @@ def transitions(
         )
     for draft in drafts:
         urls.draft(draft.id)  # reserved or unsafe ids fail here, before any work
-    history, comparisons = compare_history(drafts, overrides, memo)
+    history, comparisons = compare_history(drafts, overrides, memo, jobs)
     found = [Transition(urls.transition_id(c.old.id, c.new.id), c, True) for c in comparisons]
     by_id = {draft.id: draft for draft in drafts}
     wanted = [(drafts[0].id, drafts[-1].id), *extra] if len(drafts) > 2 else list(extra)
@@ -60,7 +61,7 @@ def transitions(
         if any(t.comparison.old.id == old_id and t.comparison.new.id == new_id for t in found):
             continue
         old, new = _pair(by_id, old_id, new_id)
-        overall: Comparison = compare_drafts(old, new, overrides, memo)
+        overall: Comparison = compare_drafts(old, new, overrides, memo, jobs)
         found.append(Transition(urls.transition_id(old_id, new_id), overall, False))
     return SiteData(history, tuple(found), ""), tuple(found)
 
@@ -99,9 +100,10 @@ def plan(
     exporter: Callable[[Comparison], tuple[str, str]],
     memo: Memo | None = None,
     with_pdfs: bool = False,
+    processes: int = 1,
 ) -> Plan:
     drafts = corpus.drafts
-    data, found = transitions(drafts, overrides, memo, corpus.config.transitions)
+    data, found = transitions(drafts, overrides, memo, corpus.config.transitions, processes)
     jobs: tuple[PdfJob, ...] = ()
     if with_pdfs:
         comparisons = [t.comparison for t in found]
