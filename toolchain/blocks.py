@@ -33,7 +33,9 @@ def fold(text: str) -> str:
 
 def inline_text(content: str) -> str:
     """A paragraph's inline Markdown, folded; a hard line break (`\\` or two spaces at a line end) is kept as <br>."""
-    return fold(HARD_BREAK.sub(" <br> ", content))
+    if "\\\n" in content or "  \n" in content:
+        content = HARD_BREAK.sub(" <br> ", content)
+    return fold(content)
 
 
 def parse_blocks(lines: Sequence[str], first_line: int, path: str) -> tuple[Block, ...]:

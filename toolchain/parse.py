@@ -68,7 +68,8 @@ def parse_text(text: str, path: str, config: Config | None = None) -> Draft:
     while start < first and not lines[start].strip():
         start += 1  # blank lines after the front matter (or at the top) belong to it
     preamble = parse_blocks(lines[start:first], start + 1, path) if first > start else ()
-    nodes = [_node(lines, heads, n, path, config, diags) for n in range(len(heads))]
+    patterns = grammar(config)
+    nodes = [_node(lines, heads, n, path, config, patterns, diags) for n in range(len(heads))]
     roots = _tree(nodes, path, diags)
     _assign_anchors(roots)
     index = _index(roots, path, diags)
@@ -141,7 +142,7 @@ def _heading_lines(lines: Sequence[str], start: int) -> list[tuple[int, int, str
 
 def _node(
     lines: Sequence[str], heads: list[tuple[int, int, str]], n: int, path: str, config: Config,
-    diags: Collector,
+    patterns: Grammar, diags: Collector,
 ) -> _Node:  # fmt: skip
     index, level, text = heads[n]
     end = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
@@ -149,7 +150,7 @@ def _node(
     while body < end and not lines[body].strip():
         body += 1
     heading = parse_heading(level, text, config)
-    parsed = _body(tuple(lines[body:end]), grammar(config))
+    parsed = _body(tuple(lines[body:end]), patterns)
     blocks = tuple(moved(block, body, path) for block in parsed.blocks)
     if not heading.title and not heading.number:
         diags.error(index + 1, "empty heading; give it a title", "parse.empty-heading")

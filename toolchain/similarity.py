@@ -19,7 +19,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import chain, filterfalse, pairwise
-from sys import intern
 from typing import TypeAlias
 
 import numpy as np
@@ -31,7 +30,8 @@ from .model import Section
 IGNORED_BOXES = frozenset({"summary-of-changes"})
 BOILERPLATE_MIN = 3  # a paragraph (numbers masked) found in this many sections of a draft is boilerplate
 WORD = re.compile(r"[a-z0-9]{2,}")  # single letters and digits say nothing about identity
-NUMBER = re.compile(r"\b(?:[IVXLCDM]+|\d+|[A-Z])(?:\.(?:\d+|[IVXLCDM]+|[a-z]))+\b|\b\d+\b")
+# (the lookahead changes no match: it lets `re` skip ahead where no number can start)
+NUMBER = re.compile(r"(?=[A-Z\d])(?:\b(?:[IVXLCDM]+|\d+|[A-Z])(?:\.(?:\d+|[IVXLCDM]+|[a-z]))+\b|\b\d+\b)")
 STOP = (
     "the and or of to in for on by with as at be is are was were been that this these those which from its it "
     "their they such any all an not no into than then there where when who whom whose will shall may can should "
@@ -65,9 +65,7 @@ def masked(text: str) -> str:
 
 def terms(words: Sequence[str]) -> Counter[str]:
     """Content words and every bigram (bigrams keep phrases like "risk tier" apart from their words)."""
-    found = Counter(filterfalse(STOPWORDS.__contains__, words))
-    found.update(map(intern, map(" ".join, pairwise(words))))
-    return found
+    return Counter(chain(filterfalse(STOPWORDS.__contains__, words), map(" ".join, pairwise(words))))
 
 
 @lru_cache(maxsize=CACHED)
@@ -198,10 +196,8 @@ def _weighted(counts: Sequence[Counter[str]]) -> Matrix:
     for number, term in enumerate(vocabulary):
         vocabulary[term] = number
     indptr = np.fromiter(chain((0,), map(len, counts)), np.int64, len(counts) + 1).cumsum()
-    indices = np.fromiter(
-        chain.from_iterable(map(vocabulary.__getitem__, c) for c in counts), np.int64, indptr[-1]
-    )
-    tf = np.fromiter(chain.from_iterable(c.values() for c in counts), np.float64, indptr[-1])
+    indices = np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(counts)), np.int64, indptr[-1])
+    tf = np.fromiter(chain.from_iterable(map(Counter.values, counts)), np.float64, indptr[-1])
     frequency = np.bincount(indices, minlength=len(vocabulary))
     idf = np.log((1 + len(counts)) / (1 + frequency))
     return sp.csr_matrix(
