@@ -15,9 +15,6 @@ from .similarity import Corpus
 W_TEXT, W_TITLE, W_PARENT, W_CHILDREN, W_KIND, W_NUMBER, W_PLACE = 0.8, 0.3, 0.06, 0.2, 0.02, 0.03, 0.03
 
 
-_NONE: frozenset[int] = frozenset()
-
-
 class _Side:
     """One draft's structure as the scorer reads it."""
 
@@ -55,6 +52,10 @@ class Scorer:
         for o, n in self.links:
             self.old_links.setdefault(o, set()).add(n)
             self.new_links.setdefault(n, set()).add(o)
+        # For `_children_agree`: per old section, how many of its children are linked to a child of
+        # each new section (and the other way round), counted once per matching, not once per pair.
+        self._old_hits = _hits(self.old_links, self.old.parents, self.new.parents)
+        self._new_hits = _hits(self.new_links, self.new.parents, self.old.parents)
 
     def pairs(self) -> list[tuple[int, int]]:
         """Candidates: textually close pairs, plus the parents of linked pairs."""
@@ -103,12 +104,30 @@ class Scorer:
         return p
 
     def _children_agree(self, o: int, n: int) -> float:
+        """Dice over children: those of `o` linked to a child of `n`, and those of `n` linked to a child of `o`."""
         olds, news = self.old.children[o], self.new.children[n]
         if not olds or not news:
             return 0.0
-        hits_old = sum(1 for c in olds if not self.old_links.get(c, _NONE).isdisjoint(news))
-        hits_new = sum(1 for c in news if not self.new_links.get(c, _NONE).isdisjoint(olds))
-        return (hits_old + hits_new) / (len(olds) + len(news))
+        hits = self._old_hits.get(o, _NO_HITS).get(n, 0) + self._new_hits.get(n, _NO_HITS).get(o, 0)
+        return hits / (len(olds) + len(news))
+
+
+_NO_HITS: dict[int, int] = {}
+
+
+def _hits(
+    links: dict[int, set[int]], parents: Sequence[int], other_parents: Sequence[int]
+) -> dict[int, dict[int, int]]:
+    """parent p → {other parent q: how many children of p are linked to a child of q}."""
+    found: dict[int, dict[int, int]] = {}
+    for child, partners in links.items():
+        parent = parents[child]
+        if parent < 0:
+            continue
+        counts = found.setdefault(parent, {})
+        for q in {other_parents[m] for m in partners} - {-1}:
+            counts[q] = counts.get(q, 0) + 1
+    return found
 
 
 def children(parents: Sequence[int]) -> list[list[int]]:

@@ -137,11 +137,11 @@ class Corpus:
         eligible = np.full(self._text.shape, True) if self._everything else self._text > 0
         rows, cols = _best(self._text, eligible, per_section)
         cols_t, rows_t = _best(self._text.T, eligible.T, per_section)
-        pairs = sorted(
-            set(zip(rows.tolist(), cols.tolist(), strict=True))
-            | set(zip(rows_t.tolist(), cols_t.tolist(), strict=True))
-        )
-        return {(i, j): self._text.item(i, j) for i, j in pairs}
+        width = self._text.shape[1]
+        codes = np.unique(np.concatenate((rows * width + cols, rows_t * width + cols_t)))  # sorted, once each
+        rows, cols = np.divmod(codes, width)
+        scores = self._text[rows, cols]
+        return dict(zip(zip(rows.tolist(), cols.tolist(), strict=True), scores.tolist(), strict=True))
 
     def similarity(self, i: int, j: int) -> float:
         """Text cosine; for two sections with children, the mean of their own texts' and their whole contents'."""
