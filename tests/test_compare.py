@@ -236,5 +236,6 @@ def test_fork_map_keeps_order_and_raises_a_worker_error() -> None:
             raise ValueError("chunk 1 failed")
         return k
 
-    with pytest.raises(ValueError, match="chunk 1 failed"):
+    with pytest.raises(RuntimeError, match="chunk 1 failed"):
         fork_map(fail, 2, jobs=2)
+    assert fork_map(lambda k: k, 5, jobs=2) == [0, 1, 2, 3, 4]  # more chunks than processes

@@ -73,6 +73,7 @@ def compare_history(
 
 
 PARALLEL_WORDS = 20_000  # words to diff below which forking a worker costs more than it saves
+CHILD_COST = 1.15  # a forked child also pickles its results: give it that much less to diff
 
 
 def _chunks(pairs: Sequence[SectionPair], jobs: int) -> list[list[int]]:
@@ -81,11 +82,12 @@ def _chunks(pairs: Sequence[SectionPair], jobs: int) -> list[list[int]]:
     if jobs < 2 or sum(cost) < PARALLEL_WORDS or not can_fork():
         return [list(range(len(pairs)))]
     chunks: list[list[int]] = [[] for _ in range(jobs)]
-    loads = [0] * jobs
+    loads = [0.0] * jobs
+    weight = [1.0] + [CHILD_COST] * (jobs - 1)  # chunk 0 stays in this process
     for index in sorted(range(len(pairs)), key=lambda i: (-cost[i], i)):  # largest first, to the lightest
         lightest = loads.index(min(loads))
         chunks[lightest].append(index)
-        loads[lightest] += cost[index]
+        loads[lightest] += cost[index] * weight[lightest]
     return [sorted(chunk) for chunk in chunks if chunk]
 
 
@@ -185,7 +187,9 @@ def _owners(whole: Leaves, parts: dict[int, Leaves], carrier: int, new_side: boo
     return [best[k][1] if k in best else carrier for k in range(len(whole))]
 
 
-Stored = tuple[tuple[int | None, int | None, str, tuple[DiffOp, ...], bool, float], ...]
+# ops None: the block is unchanged (one equal op of its text), which most blocks are; a worker sends
+# back and the memo keeps only what changed.
+Stored = tuple[tuple[int | None, int | None, str, tuple[DiffOp, ...] | None, bool, float], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +277,7 @@ def _dehydrate(
             where_old[id(d.old)] if d.old is not None else None,
             where_new[id(d.new)] if d.new is not None else None,
             d.box,
-            d.ops,
+            None if d.new is not None and d.ops == (DiffOp("equal", d.new.text),) else d.ops,
             d.moved,
             d.score,
         )
@@ -284,17 +288,14 @@ def _dehydrate(
 def _rehydrate(
     stored: Stored, olds: list[tuple[str, Block]], news: list[tuple[str, Block]]
 ) -> tuple[BlockDiff, ...]:
-    return tuple(
-        BlockDiff(
-            olds[o][1] if o is not None else None,
-            news[n][1] if n is not None else None,
-            box,
-            ops,
-            moved,
-            score,
-        )
-        for o, n, box, ops, moved, score in stored
-    )
+    found = []
+    for o, n, box, ops, moved, score in stored:
+        new = news[n][1] if n is not None else None
+        if ops is None:
+            assert new is not None, "only a kept block is stored without ops"
+            ops = (DiffOp("equal", new.text),)
+        found.append(BlockDiff(olds[o][1] if o is not None else None, new, box, ops, moved, score))
+    return tuple(found)
 
 
 def _heading(section: Section | None) -> str:
