@@ -343,3 +343,18 @@ def test_tiny_drafts_pair_sections_by_a_shared_title() -> None:
     assert pair.old is not None and pair.new is not None
     assert (pair.matched_by, pair.score) == ("similarity", 0.25)
     assert [d.code for d in align(old, new).diagnostics] == ["align.low-confidence"]
+
+
+def test_drafts_read_in_forked_children_align_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`read_drafts` parses and counts each draft in a child for large drafts; nothing else changes."""
+    from toolchain import corpus
+    from toolchain.align import read_drafts
+    from toolchain.config import Config
+
+    paths = sorted((ROOT / "drafts").glob("*.md"))[:2]
+    here = read_drafts(paths, Config())
+    monkeypatch.setattr(corpus, "PARALLEL_BYTES", 0)  # the sample drafts are small: fork anyway
+    forked = read_drafts(paths, Config(), jobs=2)
+    (old, old_terms), (new, new_terms) = (found for found in forked if not isinstance(found, Exception))
+    assert [draft for draft, _ in here] == [old, new]
+    assert align(old, new, terms=(old_terms, new_terms)) == align(old, new)

@@ -269,3 +269,22 @@ def test_a_section_spans_its_deepest_descendant() -> None:
 def test_hard_line_breaks_are_kept_as_br() -> None:
     draft = parse_text(HEAD + "# A\n\nJane Doe\\\nChair of the group\nand  \nmore\n", "x.md")
     assert draft.sections[0].blocks[0].text == "Jane Doe <br> Chair of the group and <br> more"
+
+
+def test_drafts_parsed_in_forked_children_are_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from toolchain import corpus
+
+    files = sorted((ROOT / "drafts").glob("*.md"))
+    broken = tmp_path / "broken.md"
+    broken.write_bytes(b"\xff\xfe not utf-8")
+    paths = [files[0], broken, *files[1:]]
+    here = corpus.parse_files(paths, Config(), parse_draft)
+    monkeypatch.setattr(corpus, "PARALLEL_BYTES", 0)  # the sample drafts are small: fork anyway
+    forked = corpus.parse_files(paths, Config(), parse_draft, jobs=2)
+    assert [type(found) for found in forked] == [type(found) for found in here]
+    assert isinstance(forked[1], SourceError) and str(forked[1]) == str(here[1])
+    assert [f for f in forked if not isinstance(f, SourceError)] == [
+        f for f in here if not isinstance(f, SourceError)
+    ]

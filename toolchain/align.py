@@ -17,12 +17,17 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from pathlib import Path
 
+from .config import Config
+from .corpus import parse_files
+from .errors import SourceError
 from .lineage import Tree, check_ids, concepts, records
 from .model import Alignment, Diagnostic, Draft, History, Section, SectionPair
 from .overrides import Overrides, Resolved, check_drafts, resolve
+from .parse import parse_draft
 from .scoring import Scorer, children
-from .similarity import Corpus
+from .similarity import Corpus, Terms, terms_of
 
 THRESHOLD = 0.18  # least combined score for a one-to-one match
 RATIO = 0.6  # a match must score this share of either side's best option, or it is left for splits/merges
@@ -63,13 +68,17 @@ class _Work:
         return o not in self.o2n and n not in self.n2o and (o, n) not in self.forbidden
 
 
-def align(old: Draft, new: Draft, overrides: Overrides | None = None) -> Alignment:
+def align(
+    old: Draft, new: Draft, overrides: Overrides | None = None, terms: tuple[Terms, Terms] | None = None
+) -> Alignment:
+    """The alignment of two drafts; `terms`: each draft's `draft_terms`, if they were made already."""
     work = _start(old, new)
     if overrides is not None:
         _apply_overrides(work, resolve(overrides, old, new))
     _match_keys(work)
     _match_digests(work)
-    corpus = Corpus(work.old, work.new, work.old_parent, work.new_parent)
+    old_terms, new_terms = terms or (terms_of(work.old), terms_of(work.new))
+    corpus = Corpus(old_terms, new_terms, work.old_parent, work.new_parent)
     scorer = Scorer(corpus, Tree(work.old, work.old_parent), Tree(work.new, work.new_parent))
     _match_similar(work, scorer)
     _match_leftovers(work, scorer)
@@ -86,8 +95,30 @@ def history(drafts: Sequence[Draft], overrides: Overrides | None = None) -> Hist
     check_ids(ordered)
     if overrides is not None:
         check_drafts(overrides, ordered)
-    alignments = tuple(align(old, new, overrides) for old, new in pairwise(ordered))
+    terms = [draft_terms(draft) for draft in ordered]  # each draft takes part in two alignments
+    alignments = tuple(
+        align(old, new, overrides, pair)
+        for (old, new), pair in zip(pairwise(ordered), pairwise(terms), strict=True)
+    )
     return History(ordered, alignments, concepts(ordered, alignments))
+
+
+def draft_terms(draft: Draft) -> Terms:
+    """What the similarity pass counts in a draft (see `similarity.Terms`)."""
+    return terms_of(_flatten(draft)[0])
+
+
+def read_drafts(
+    paths: Sequence[Path], config: Config, jobs: int = 1
+) -> list[tuple[Draft, Terms] | SourceError]:
+    """Each file parsed and counted for the similarity pass (or why it cannot be read), in order; large
+    drafts in `jobs` processes, each counted where it was parsed (see `corpus.parse_files`)."""
+    return parse_files(paths, config, _read, jobs)
+
+
+def _read(path: Path, config: Config) -> tuple[Draft, Terms]:
+    draft = parse_draft(path, config)
+    return draft, draft_terms(draft)
 
 
 def renumbering(alignment: Alignment) -> dict[str, str]:

@@ -35,7 +35,8 @@ INDEXED = "concept/"  # pages under here carry data-pagefind-body; the search in
 
 def build(paths: Sequence[str], options: Options, cache: Cache, result: Result, echo: Echo) -> None:
     lap = result.lap
-    corpus = load_corpus(paths or ("drafts",), parse=_cached_parser(cache))
+    processes = options.jobs or os.cpu_count() or 1
+    corpus = load_corpus(paths or ("drafts",), parse=_cached_parser(cache), jobs=processes)
     if corpus.errors:
         shown = "\n".join(str(d) for d in corpus.errors[:20])
         raise PublishError(
@@ -45,7 +46,6 @@ def build(paths: Sequence[str], options: Options, cache: Cache, result: Result, 
     lap("parse")
     folder = Path(corpus.drafts[0].path).parent if corpus.drafts else Path("drafts")
     memo = _load_memo(cache)
-    processes = options.jobs or os.cpu_count() or 1
     site_plan = plan(corpus, overrides_for(folder), exports, memo, with_pdfs=options.pdf, processes=processes)
     lap("compare+views")
     use_bytecode_cache(options.cache / "templates")

@@ -15,7 +15,7 @@ import click
 from . import __version__
 from .config import load_config
 from .corpus import Corpus, draft_files, load_corpus
-from .errors import ToolchainError
+from .errors import SourceError, ToolchainError
 from .parse import parse_draft
 from .tree import dump
 
@@ -103,13 +103,19 @@ def tree(draft: str) -> None:
 @guarded
 def diff(old: str, new: str, form: str, overrides: str | None, context: bool, jobs: int) -> None:
     """Compare two drafts section by section: alignment, word diffs and what each change means."""
-    from .compare import compare_drafts
+    from .align import align, read_drafts
+    from .compare import compare
     from .export import comparison_json, comparison_markdown, comparison_text
 
     config = load_config(Path(new).parent)
-    before, after = (parse_draft(Path(p), config) for p in (old, new))
+    processes = jobs or os.cpu_count() or 1
+    read = read_drafts([Path(old), Path(new)], config, processes)
+    for found in read:
+        if isinstance(found, SourceError):
+            raise found
+    (before, before_terms), (after, after_terms) = (f for f in read if not isinstance(f, SourceError))
     corrections = load_overrides_for(Path(new).parent, overrides)
-    comparison = compare_drafts(before, after, corrections, jobs=jobs or os.cpu_count() or 1)
+    comparison = compare(align(before, after, corrections, (before_terms, after_terms)), jobs=processes)
     render = {"json": comparison_json, "markdown": comparison_markdown}.get(form)
     click.echo(render(comparison) if render else comparison_text(comparison, context), nl=False)
     for diagnostic in comparison.diagnostics:

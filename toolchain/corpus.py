@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
+from typing import TypeVar
 
 from .config import Config, load_config
 from .errors import SourceError, ToolchainError
+from .forkpool import fork_map
 from .model import Diagnostic, Draft
 from .parse import parse_draft
 
@@ -40,25 +43,71 @@ def draft_files(args: Sequence[str]) -> list[Path]:
 
 
 Parser = Callable[[Path, Config], Draft]
+T = TypeVar("T")
 
 
-def load_corpus(args: Sequence[str], config: Config | None = None, parse: Parser = parse_draft) -> Corpus:
+def load_corpus(
+    args: Sequence[str], config: Config | None = None, parse: Parser = parse_draft, jobs: int = 1
+) -> Corpus:
     """Every draft named or found, parsed with `parse` (publish passes one that caches by content)."""
     files = draft_files(args)
     config = config or load_config(files[0].parent)
     drafts: list[Draft] = []
     diags: list[Diagnostic] = []
-    for path in files:
-        try:
-            draft = parse(path, config)
-        except SourceError as exc:
-            diags.append(Diagnostic(exc.path, exc.line, "error", exc.message, exc.code))
+    for found in parse_files(files, config, parse, jobs):
+        if isinstance(found, SourceError):
+            diags.append(Diagnostic(found.path, found.line, "error", found.message, found.code))
             continue
-        drafts.append(draft)
-        diags.extend(draft.diagnostics)
+        drafts.append(found)
+        diags.extend(found.diagnostics)
     diags.extend(_duplicate_ids(drafts))
     drafts.sort(key=lambda d: (d.date, d.id))
     return Corpus(tuple(drafts), tuple(sorted(set(diags))), config)
+
+
+PARALLEL_BYTES = 400_000  # files smaller than this in all parse faster here than in forked children
+
+
+def parse_files(
+    paths: Sequence[Path], config: Config, parse: Callable[[Path, Config], T], jobs: int = 1
+) -> list[T | SourceError]:
+    """`parse(path, config)` for each file, or why it cannot be read: in order. Large drafts are
+    parsed in `jobs` processes, in runs of consecutive files (consecutive drafts share most sections,
+    parsed once per process)."""
+
+    def one(path: Path) -> T | SourceError:
+        try:
+            return parse(path, config)
+        except SourceError as exc:
+            return exc
+
+    sizes = [_size(path) for path in paths]
+    if jobs < 2 or len(paths) < 2 or sum(sizes) < PARALLEL_BYTES:
+        return [one(path) for path in paths]
+    runs = _runs(sizes, min(jobs, len(paths)))
+    return [
+        found
+        for part in fork_map(lambda k: [one(paths[i]) for i in runs[k]], len(runs), jobs)
+        for found in part
+    ]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # parse reports it
+
+
+def _runs(sizes: Sequence[int], count: int) -> list[range]:
+    """`count` runs of consecutive indices, cut where the running total passes each equal share."""
+    total, cuts, running = sum(sizes) or 1, [0], 0
+    for index, size in enumerate(sizes):
+        running += size
+        if len(cuts) < count and running * count >= total * len(cuts) and index + 1 < len(sizes):
+            cuts.append(index + 1)
+    cuts.append(len(sizes))
+    return [range(a, b) for a, b in pairwise(cuts) if b > a]
 
 
 def _duplicate_ids(drafts: Sequence[Draft]) -> list[Diagnostic]:

@@ -18,6 +18,9 @@ class SourceError(ToolchainError):
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: error: {message} [{code}]")
 
+    def __reduce__(self) -> tuple[type[SourceError], tuple[str, int, str, str]]:
+        return (SourceError, (self.path, self.line, self.message, self.code))  # a forked parser sends it back
+
 
 class ConfigError(ToolchainError):
     """A configuration or corrections file that is wrong."""

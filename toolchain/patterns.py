@@ -190,7 +190,7 @@ def scan(text: str) -> Scan:
     cited = {k for m in (*reference, *legal, *enumerator) for k in range(m.start, m.end)}
     # Case-insensitive patterns run as case-sensitive ones on lower-cased text (`_lowered`), unless
     # case rules go beyond ASCII (ſ is s, K is k, İ lowers to two characters).
-    plain = _FOREIGN_LETTER.search(text) is None
+    plain = text.isascii() or _FOREIGN_LETTER.search(text) is None
     low = text.lower() if plain else text
     number, normative = (_NUMBER_LOW, _NORMATIVE_LOW) if plain else (_NUMBER, _NORMATIVE)
     numbers = tuple(n for n in _find(number, low, fold_number) if n.start not in cited)

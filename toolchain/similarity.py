@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, filterfalse, pairwise
 from typing import TypeAlias
@@ -88,38 +89,78 @@ def boilerplate(masks: Iterable[Sequence[str]]) -> frozenset[str]:
     return frozenset(text for text, count in seen.items() if count >= BOILERPLATE_MIN)
 
 
+@dataclass(frozen=True, eq=False)
+class Counts:
+    """Term counts per section, as the rows of a sparse matrix: section k's term ids are
+    `ids[indptr[k]:indptr[k + 1]]`, with their `counts`."""
+
+    indptr: npt.NDArray[np.int32]
+    ids: npt.NDArray[np.int32]
+    counts: npt.NDArray[np.int32]
+
+    @classmethod
+    def of(cls, rows: Sequence[Counter[str]], vocabulary: dict[str, int]) -> Counts:
+        indptr = np.fromiter(chain((0,), map(len, rows)), np.int32, len(rows) + 1).cumsum(dtype=np.int32)
+        ids = np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(rows)), np.int32, indptr[-1])
+        counts = np.fromiter(chain.from_iterable(map(Counter.values, rows)), np.int32, indptr[-1])
+        return cls(indptr, ids, counts)
+
+
+@dataclass(frozen=True, eq=False)
+class Terms:
+    """One draft's sections (in walk order) as the matcher counts them: what a `Corpus` weighs against
+    another draft's. It depends on this draft alone, so it is made once per draft, and can be made
+    where the draft was parsed (plain arrays and strings travel between processes cheaply)."""
+
+    vocabulary: tuple[str, ...]  # term id → term
+    text: Counts  # title and body: words and bigrams
+    title: Counts  # title words
+    has_body: tuple[bool, ...]  # the section has text of its own
+
+
+def terms_of(sections: Sequence[Section]) -> Terms:
+    """The `Terms` of one draft's sections, given in walk order."""
+    texts = [paragraphs(section) for section in sections]
+    common = boilerplate([list(map(masked, own)) for own in texts])
+    docs: list[Counter[str]] = []
+    titles: list[Counter[str]] = []
+    has_body: list[bool] = []
+    for section, own in zip(sections, texts, strict=True):
+        heading = tokens(section.title)
+        kept = tuple(text for text in own if masked(text) not in common)
+        doc = _body_terms(kept).copy()  # a copy: the cached one stays as it is
+        doc.update(terms(heading))
+        docs.append(doc)
+        titles.append(Counter(heading))
+        has_body.append(any(map(tokens, kept)))
+    vocabulary = dict.fromkeys(chain(chain.from_iterable(docs), chain.from_iterable(titles)), 0)
+    for number, term in enumerate(vocabulary):
+        vocabulary[term] = number
+    return Terms(
+        tuple(vocabulary), Counts.of(docs, vocabulary), Counts.of(titles, vocabulary), tuple(has_body)
+    )
+
+
 class Corpus:
     """Every text, title and subtree cosine between the sections of two drafts, weighted over both.
 
-    Sections are given in walk order with each one's parent index (-1 at the top level).
+    Each draft comes as its `Terms` and each section's parent index (-1 at the top level), in walk order.
     """
 
     def __init__(
-        self,
-        old: Sequence[Section],
-        new: Sequence[Section],
-        old_parents: Sequence[int],
-        new_parents: Sequence[int],
+        self, old: Terms, new: Terms, old_parents: Sequence[int], new_parents: Sequence[int]
     ) -> None:
-        docs: list[Counter[str]] = []
-        titles: list[Counter[str]] = []
-        has_body: list[bool] = []
-        for sections in (old, new):
-            texts = [paragraphs(section) for section in sections]
-            common = boilerplate([list(map(masked, own)) for own in texts])
-            for section, own in zip(sections, texts, strict=True):
-                heading = tokens(section.title)
-                kept = tuple(text for text in own if masked(text) not in common)
-                doc = _body_terms(kept).copy()  # a copy: the cached one stays as it is
-                doc.update(terms(heading))
-                docs.append(doc)
-                titles.append(Counter(heading))
-                has_body.append(any(map(tokens, kept)))
-        cut = len(old)
-        self.old_body, self.new_body = has_body[:cut], has_body[cut:]  # has text of its own
-        raw = _weighted(docs)
+        self.old_body, self.new_body = old.has_body, new.has_body
+        # one vocabulary: the old draft's ids, then the new draft's other terms
+        vocabulary = dict(zip(old.vocabulary, range(len(old.vocabulary)), strict=True))
+        for term in new.vocabulary:
+            vocabulary.setdefault(term, len(vocabulary))
+        renumber = np.fromiter(map(vocabulary.__getitem__, new.vocabulary), np.int32, len(new.vocabulary))
+        width = len(vocabulary)
+        cut = len(old.has_body)
+        raw = _weighted(_stack(old.text, new.text, renumber), width)
         unit = _unit(raw)
-        title = _unit(_weighted(titles))
+        title = _unit(_weighted(_stack(old.title, new.title, renumber), width))
         self._text = _cosines(unit[:cut], unit[cut:])
         self._title = _cosines(title[:cut], title[cut:])
         self._old_terms, self._new_terms = unit[:cut], unit[cut:]
@@ -190,19 +231,21 @@ class Corpus:
         return found
 
 
-def _weighted(counts: Sequence[Counter[str]]) -> Matrix:
-    """Rows of (1 + log tf) · idf, idf = log((1 + documents) / (1 + documents with the term))."""
-    vocabulary: dict[str, int] = dict.fromkeys(chain.from_iterable(counts), 0)
-    for number, term in enumerate(vocabulary):
-        vocabulary[term] = number
-    indptr = np.fromiter(chain((0,), map(len, counts)), np.int64, len(counts) + 1).cumsum()
-    indices = np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(counts)), np.int64, indptr[-1])
-    tf = np.fromiter(chain.from_iterable(map(Counter.values, counts)), np.float64, indptr[-1])
-    frequency = np.bincount(indices, minlength=len(vocabulary))
-    idf = np.log((1 + len(counts)) / (1 + frequency))
-    return sp.csr_matrix(
-        ((1 + np.log(tf)) * idf[indices], indices, indptr), shape=(len(counts), len(vocabulary))
+def _stack(old: Counts, new: Counts, renumber: npt.NDArray[np.int32]) -> Counts:
+    """The old draft's rows, then the new draft's with its term ids renumbered into the shared vocabulary."""
+    indptr = np.concatenate((old.indptr, old.indptr[-1] + new.indptr[1:]))
+    return Counts(
+        indptr, np.concatenate((old.ids, renumber[new.ids])), np.concatenate((old.counts, new.counts))
     )
+
+
+def _weighted(counts: Counts, width: int) -> Matrix:
+    """Rows of (1 + log tf) · idf, idf = log((1 + documents) / (1 + documents with the term))."""
+    documents = len(counts.indptr) - 1
+    frequency = np.bincount(counts.ids, minlength=width)
+    idf = np.log((1 + documents) / (1 + frequency))
+    weights = (1 + np.log(counts.counts.astype(np.float64))) * idf[counts.ids]
+    return sp.csr_matrix((weights, counts.ids, counts.indptr), shape=(documents, width))
 
 
 def _unit(rows: Matrix) -> Matrix:
