@@ -58,10 +58,13 @@ def build(paths: Sequence[str], options: Options, cache: Cache, result: Result, 
         lap("pdf")
     built = build_dir(options.out)
     try:
-        _write(built, keys, files, cache)
-        lap("write")
-        # The indexer runs while links are checked; the check of its own files waits for it.
+        # The indexer reads the indexed pages only: it starts once they are in place and runs while the
+        # rest is written and links are checked; the check of its own files waits for it.
+        indexed = {path: key for path, key in keys.items() if path.startswith(INDEXED)}
+        _link_pages(built, indexed, cache)
         indexer = _search_index(built, keys, cache) if options.search else None
+        _write(built, {path: key for path, key in keys.items() if path not in indexed}, files, cache)
+        lap("write")
         if options.check:
             _check(keys, built, cache, indexer)
         elif indexer is not None:
@@ -182,6 +185,10 @@ def _render_pdfs(jobs: Sequence[PdfJob], cache: Cache, options: Options, result:
 def _write(built: Path, keys: dict[str, str], files: dict[str, bytes], cache: Cache) -> None:
     """Pages are hard links to their cached bytes (creating a file costs ~30 links here); the rest is written."""
     write_tree(built, files)
+    _link_pages(built, keys, cache)
+
+
+def _link_pages(built: Path, keys: dict[str, str], cache: Cache) -> None:
     made: set[Path] = set()
     for path, key in sorted(keys.items()):
         target = built / safe_path(path)

@@ -1,63 +1,47 @@
-"""Render pages in parallel: a fork pool over chunks of pages, when there are enough to pay for it.
+"""Render pages in parallel: the pages are dealt out to this process and forked children (forkpool.py),
+when there are enough of them to pay for a fork.
 
-The pages and the site are left in module globals before the pool forks, so workers inherit them
-(and the compiled templates) instead of receiving pickles; only page indices go out and bytes come back.
+Templates are compiled before the fork, so children inherit them; only bytes come back.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from .forkpool import fork_map
 from .pages import Page
 from .render import environment, render_page
 from .views import Site
 
-MIN_PARALLEL = 4  # below this, forking workers costs more than it saves
-CHUNK = 8  # pages per task, at most
-
-_PAGES: Sequence[Page] = ()
-_SITE: Site | None = None
+MIN_PARALLEL = 4  # below this many pages, a fork costs more than it saves
 
 Bar = Callable[[int], Any]
 
 
-def _render_chunk(indices: list[int]) -> list[bytes]:
-    assert _SITE is not None
-    return [render_page(_PAGES[i], _SITE) for i in indices]
-
-
 def render_pages(pages: Sequence[Page], site: Site, jobs: int, bar: Bar | None = None) -> list[bytes]:
-    global _PAGES, _SITE
     if not pages:
         return []
     environment()  # compile templates once, before forking
-    size = max(
-        1, min(CHUNK, len(pages) // (2 * max(jobs, 1)))
-    )  # a few pages: one per task, so big ones spread
-    chunks = [list(range(i, min(i + size, len(pages)))) for i in range(0, len(pages), size)]
-    _PAGES, _SITE = pages, site
-    try:
-        with _progress(bar, len(pages)) as advance:
-            if jobs < 2 or len(pages) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
-                return [_one(page, site, advance) for page in pages]
-            context = multiprocessing.get_context("fork")
-            out: list[bytes] = []
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-                for chunk, result in zip(chunks, pool.map(_render_chunk, chunks), strict=True):
-                    out.extend(result)
-                    advance(len(chunk))
+    parts = max(1, min(jobs, len(pages) // MIN_PARALLEL))
+    dealt = [range(k, len(pages), parts) for k in range(parts)]  # every parts-th page: big ones spread
+    with _progress(bar, len(pages)) as advance:
+
+        def work(part: int) -> list[bytes]:
+            out = []
+            for index in dealt[part]:
+                out.append(render_page(pages[index], site))
+                if part == 0:  # this process: the bar moves as it goes
+                    advance(1)
             return out
-    finally:
-        _PAGES, _SITE = (), None
 
-
-def _one(page: Page, site: Site, advance: Callable[[int], None]) -> bytes:
-    data = render_page(page, site)
-    advance(1)
-    return data
+        done = fork_map(work, parts, jobs)
+        advance(len(pages) - len(dealt[0]))
+    found: list[bytes] = [b""] * len(pages)
+    for indices, part in zip(dealt, done, strict=True):
+        for index, data in zip(indices, part, strict=True):
+            found[index] = data
+    return found
 
 
 class _progress:
