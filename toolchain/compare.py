@@ -45,7 +45,7 @@ def compare(alignment: Alignment, memo: Memo | None = None, jobs: int = 1) -> Co
     chunks = _chunks(pairs, jobs)
 
     def work(chunk: int) -> list[_Diffed]:
-        return [_compare_pair(i, pairs[i], context, memo, sides(i)) for i in chunks[chunk]]
+        return [_compare_pair(i, pairs[i], context, memo, sides) for i in chunks[chunk]]
 
     done = {found.index: found for part in fork_map(work, len(chunks), jobs) for found in part}
     changes = []
@@ -53,7 +53,7 @@ def compare(alignment: Alignment, memo: Memo | None = None, jobs: int = 1) -> Co
         found = done[index]
         if memo is not None and found.key:
             memo[found.key] = found.blocks  # a worker's additions come back with its results
-        blocks = _rehydrate(found.blocks, *sides(index))
+        blocks = _rehydrate(found.blocks, *sides(index)) if found.blocks else ()
         changes.append(SectionChange(pair, blocks, found.summary, found.title_ops))
     return Comparison(alignment.old, alignment.new, tuple(changes), alignment.diagnostics)
 
@@ -204,13 +204,13 @@ class _Diffed:
 
 
 def _compare_pair(
-    index: int, pair: SectionPair, context: _Context, memo: Memo | None, share: Share
+    index: int, pair: SectionPair, context: _Context, memo: Memo | None, sides: Callable[[int], Share]
 ) -> _Diffed:
     old, new = pair.old, pair.new
     title_ops = classify_ops(diff_words(_heading(old), _heading(new)), context.renumbering)
     if old is not None and new is not None and old.body_digest == new.body_digest:
         return _Diffed(index, "", (), SectionSummary(0, 0, new.words, 1.0, ()), title_ops)
-    olds, news = share
+    olds, news = sides(index)
     key = _memo_key(olds, news, context.memo_salt) if memo is not None else ""
     stored = memo.get(key) if memo is not None else None
     if stored is None:
