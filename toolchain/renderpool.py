@@ -23,7 +23,7 @@ def render_pages(pages: Sequence[Page], site: Site, jobs: int, bar: Bar | None =
     if not pages:
         return []
     environment()  # compile templates once, before forking
-    parts = max(1, min(jobs, len(pages) // MIN_PARALLEL))
+    parts = min(jobs, len(pages)) if len(pages) >= MIN_PARALLEL else 1
     dealt = [range(k, len(pages), parts) for k in range(parts)]  # every parts-th page: big ones spread
     with _progress(bar, len(pages)) as advance:
 
