@@ -6,9 +6,9 @@ section has nothing else) and paragraphs that recur in many sections of one draf
 are masked ("In order to satisfy Commitment II.4:"), which would make every short section look
 like every other.
 
-Term counts are built in Python (once per distinct paragraph or body: successive drafts repeat
-most of them); weighting and every cosine between the two drafts are sparse matrix products
-(SciPy), so all pairs are compared, exactly, at C speed. The same drafts give the same matrices,
+Term counts are built in Python once per draft (`Terms`; a paragraph or body that successive drafts
+repeat is counted once per process); weighting and every cosine between two drafts are sparse
+matrix products (SciPy), so all pairs are compared, exactly, at C speed. The same drafts give the same matrices,
 hence the same scores to the last bit.
 """
 
