@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -358,3 +359,29 @@ def test_drafts_read_in_forked_children_align_the_same(monkeypatch: pytest.Monke
     (old, old_terms), (new, new_terms) = (found for found in forked if not isinstance(found, Exception))
     assert [draft for draft, _ in here] == [old, new]
     assert align(old, new, terms=(old_terms, new_terms)) == align(old, new)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10_000))
+def test_term_counts_are_the_content_words_and_bigrams_of_body_and_title(seed: int) -> None:
+    """`terms_of` counts in NumPy; here the same counts the plain way, over a reworded sample draft."""
+    from toolchain.similarity import STOPWORDS, boilerplate, masked, paragraphs, terms_of, tokens
+
+    sections = list(evolve(parse_draft(ROOT / "drafts" / "second-draft.md"), seed).new.walk())
+    found = terms_of(sections)
+
+    def counts(words: tuple[str, ...]) -> Counter[str]:
+        return Counter([w for w in words if w not in STOPWORDS] + [f"{a} {b}" for a, b in pairwise(words)])
+
+    common = boilerplate([[masked(text) for text in paragraphs(s)] for s in sections])
+    for k, section in enumerate(sections):
+        body = tuple(w for text in paragraphs(section) if masked(text) not in common for w in tokens(text))
+        title = tokens(section.title)
+        for rows, expected in ((found.text, counts(body) + counts(title)), (found.title, Counter(title))):
+            start, end = rows.indptr[k], rows.indptr[k + 1]
+            got = {
+                found.vocabulary[i]: int(c)
+                for i, c in zip(rows.ids[start:end], rows.counts[start:end], strict=True)
+            }
+            assert got == dict(expected), section.label
+        assert found.has_body[k] == bool(body)

@@ -6,9 +6,8 @@ section has nothing else) and paragraphs that recur in many sections of one draf
 are masked ("In order to satisfy Commitment II.4:"), which would make every short section look
 like every other.
 
-Term counts are built in Python once per draft (`Terms`; a paragraph or body that successive drafts
-repeat is counted once per process); weighting and every cosine between two drafts are sparse
-matrix products (SciPy), so all pairs are compared, exactly, at C speed. The same drafts give the same matrices,
+Term counts are made once per draft (`Terms`, counted in NumPy); weighting and every cosine between
+two drafts are sparse matrix products (SciPy), so all pairs are compared, exactly, at C speed. The same drafts give the same matrices,
 hence the same scores to the last bit.
 """
 
@@ -19,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, filterfalse, pairwise
+from itertools import chain
 from typing import TypeAlias
 
 import numpy as np
@@ -64,16 +63,6 @@ def masked(text: str) -> str:
     return " ".join(NUMBER.sub("#", text).lower().split())
 
 
-def terms(words: Sequence[str]) -> Counter[str]:
-    """Content words and every bigram (bigrams keep phrases like "risk tier" apart from their words)."""
-    return Counter(chain(filterfalse(STOPWORDS.__contains__, words), map(" ".join, pairwise(words))))
-
-
-@lru_cache(maxsize=CACHED)
-def _body_terms(texts: tuple[str, ...]) -> Counter[str]:
-    return terms(tuple(chain.from_iterable(map(tokens, texts))))
-
-
 def paragraphs(section: Section) -> list[str]:
     """The texts of the section's own leaves, without drafting-history boxes unless that is all it has."""
     leaves = [(box, leaf.text) for block in section.blocks for box, leaf in block.leaves() if leaf.text]
@@ -98,13 +87,6 @@ class Counts:
     ids: npt.NDArray[np.int32]
     counts: npt.NDArray[np.int32]
 
-    @classmethod
-    def of(cls, rows: Sequence[Counter[str]], vocabulary: dict[str, int]) -> Counts:
-        indptr = np.fromiter(chain((0,), map(len, rows)), np.int32, len(rows) + 1).cumsum(dtype=np.int32)
-        ids = np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(rows)), np.int32, indptr[-1])
-        counts = np.fromiter(chain.from_iterable(map(Counter.values, rows)), np.int32, indptr[-1])
-        return cls(indptr, ids, counts)
-
 
 @dataclass(frozen=True, eq=False)
 class Terms:
@@ -119,26 +101,81 @@ class Terms:
 
 
 def terms_of(sections: Sequence[Section]) -> Terms:
-    """The `Terms` of one draft's sections, given in walk order."""
+    """The `Terms` of one draft's sections, given in walk order.
+
+    A section's text terms are the content words (not `STOPWORDS`) and every bigram of its body and of
+    its title, no bigram spanning the two (bigrams keep phrases like "risk tier" apart from their
+    words); its title terms are the title's words. Counted in NumPy: words become numbers, a bigram a
+    pair of numbers, and each (section, term) is counted by sorting.
+    """
     texts = [paragraphs(section) for section in sections]
     common = boilerplate([list(map(masked, own)) for own in texts])
-    docs: list[Counter[str]] = []
-    titles: list[Counter[str]] = []
-    has_body: list[bool] = []
-    for section, own in zip(sections, texts, strict=True):
-        heading = tokens(section.title)
-        kept = tuple(text for text in own if masked(text) not in common)
-        doc = _body_terms(kept).copy()  # a copy: the cached one stays as it is
-        doc.update(terms(heading))
-        docs.append(doc)
-        titles.append(Counter(heading))
-        has_body.append(any(map(tokens, kept)))
-    vocabulary = dict.fromkeys(chain(chain.from_iterable(docs), chain.from_iterable(titles)), 0)
-    for number, term in enumerate(vocabulary):
-        vocabulary[term] = number
+    bodies = [
+        tuple(chain.from_iterable(tokens(text) for text in own if masked(text) not in common))
+        for own in texts
+    ]
+    titles = [tokens(section.title) for section in sections]
+    words = dict.fromkeys(chain(chain.from_iterable(bodies), chain.from_iterable(titles)), 0)
+    for number, word in enumerate(words):
+        words[word] = number
+    width = len(words)
+    stop = np.fromiter((word in STOPWORDS for word in words), bool, width)
+    body_rows, body_codes = _codes(bodies, words, stop)
+    title_rows, title_codes = _codes(titles, words, stop)
+    heading_rows, heading_ids = _words(titles, words)
+    span = width + width * width  # a unigram is its word's number, a bigram width + first · width + second
+    text = _counted(np.concatenate((body_rows, title_rows)), np.concatenate((body_codes, title_codes)), span)
+    title = _counted(heading_rows, heading_ids, span)
+    vocabulary = np.unique(np.concatenate((text[1], title[1])))
+    names = list(words)
     return Terms(
-        tuple(vocabulary), Counts.of(docs, vocabulary), Counts.of(titles, vocabulary), tuple(has_body)
+        tuple(_term(int(code), names, width) for code in vocabulary),
+        _rows(text, vocabulary, len(sections)),
+        _rows(title, vocabulary, len(sections)),
+        tuple(bool(body) for body in bodies),
     )
+
+
+Ints: TypeAlias = npt.NDArray[np.int64]
+
+
+def _words(sequences: Sequence[tuple[str, ...]], words: dict[str, int]) -> tuple[Ints, Ints]:
+    """(sequence index, word number) of every word, in order."""
+    lengths = np.fromiter(map(len, sequences), np.int64, len(sequences))
+    ids = np.fromiter(map(words.__getitem__, chain.from_iterable(sequences)), np.int64, int(lengths.sum()))
+    return np.repeat(np.arange(len(sequences)), lengths), ids
+
+
+def _codes(
+    sequences: Sequence[tuple[str, ...]], words: dict[str, int], stop: npt.NDArray[np.bool_]
+) -> tuple[Ints, Ints]:
+    """(sequence index, term code) of each content word and each bigram within one sequence."""
+    rows, ids = _words(sequences, words)
+    width = len(words)
+    content = ~stop[ids]
+    pair = rows[1:] == rows[:-1]
+    bigrams = width + ids[:-1][pair] * width + ids[1:][pair]
+    return np.concatenate((rows[content], rows[:-1][pair])), np.concatenate((ids[content], bigrams))
+
+
+def _counted(rows: Ints, codes: Ints, span: int) -> tuple[Ints, Ints, Ints]:
+    """(row, code, count) of each distinct (row, code), by row then code."""
+    keys, counts = np.unique(rows * span + codes, return_counts=True)
+    return keys // span, keys % span, counts
+
+
+def _rows(counted: tuple[Ints, Ints, Ints], vocabulary: Ints, sections: int) -> Counts:
+    rows, codes, counts = counted
+    indptr = np.zeros(sections + 1, np.int32)
+    np.cumsum(np.bincount(rows, minlength=sections), out=indptr[1:])
+    return Counts(indptr, np.searchsorted(vocabulary, codes).astype(np.int32), counts.astype(np.int32))
+
+
+def _term(code: int, names: list[str], width: int) -> str:
+    if code < width:
+        return names[code]
+    first, second = divmod(code - width, width)
+    return f"{names[first]} {names[second]}"
 
 
 class Corpus:
