@@ -70,7 +70,13 @@ def _collect(child: tuple[int, int]) -> Any:
     os.waitpid(pid, 0)
     if not data:
         raise RuntimeError(f"forked worker {pid} died without a result")
-    ok, value = pickle.loads(data)
+    enabled = gc.isenabled()
+    gc.disable()  # unpickling makes many objects at once: no collection passes over the heap meanwhile
+    try:
+        ok, value = pickle.loads(data)
+    finally:
+        if enabled:
+            gc.enable()
     if not ok:
         raise RuntimeError(f"forked worker failed: {value}")
     return value
