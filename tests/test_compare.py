@@ -217,12 +217,17 @@ def test_forked_workers_give_the_same_comparison_and_memo(monkeypatch: pytest.Mo
     plain_memo: dict = {}  # type: ignore[type-arg]
     plain = module.compare(alignment, plain_memo)
     monkeypatch.setattr(module, "PARALLEL_WORDS", 0)  # the sample drafts are small: fork anyway
-    chunks = module._chunks(alignment.pairs, 2)
+    chunks = module._chunks(alignment.pairs, 2, set())
     assert len(chunks) == 2 and sorted(i for c in chunks for i in c) == list(range(len(alignment.pairs)))
     forked_memo: dict = {}  # type: ignore[type-arg]
     assert module.compare(alignment, forked_memo, jobs=2) == plain
     assert forked_memo == plain_memo  # the worker's memo entries came back
     assert module.compare(alignment, forked_memo, jobs=2) == plain  # served from the memo
+    # What the memo has costs nothing: a comparison it fully knows is not worth a fork.
+    everything = set(range(len(alignment.pairs)))
+    monkeypatch.setattr(module, "PARALLEL_WORDS", len(everything) + 1)
+    assert len(module._chunks(alignment.pairs, 2, everything)) == 1
+    assert len(module._chunks(alignment.pairs, 2, set())) == 2
 
 
 def test_fork_map_keeps_order_and_raises_a_worker_error() -> None:

@@ -37,15 +37,22 @@ def compare(alignment: Alignment, memo: Memo | None = None, jobs: int = 1) -> Co
     `PARALLEL_WORDS` words to diff shares them with forked workers; the result is the same."""
     context = _Context.of(renumbering(alignment))
     pairs = alignment.pairs
-    shares = partition(pairs)
+    shares = partition(pairs, memo)
 
     def sides(index: int) -> Share:
         return shares.get(index) or (leaves(pairs[index].old), leaves(pairs[index].new))
 
-    chunks = _chunks(pairs, jobs)
+    keys = {
+        i: _memo_key(*sides(i), context.memo_salt)
+        for i, pair in enumerate(pairs)
+        if memo is not None and _differs(pair)
+    }
+    chunks = _chunks(
+        pairs, jobs, {i for i, key in keys.items() if key in memo} if memo is not None else set()
+    )
 
     def work(chunk: int) -> list[_Diffed]:
-        return [_compare_pair(i, pairs[i], context, memo, sides) for i in chunks[chunk]]
+        return [_compare_pair(i, pairs[i], context, memo, sides, keys.get(i, "")) for i in chunks[chunk]]
 
     done = {found.index: found for part in fork_map(work, len(chunks), jobs) for found in part}
     changes = []
@@ -76,9 +83,10 @@ PARALLEL_WORDS = 20_000  # words to diff below which forking a worker costs more
 CHILD_COST = 1.15  # a forked child also pickles its results: give it that much less to diff
 
 
-def _chunks(pairs: Sequence[SectionPair], jobs: int) -> list[list[int]]:
-    """Pair indices in `jobs` chunks of about equal work (words to diff), or one chunk for small work."""
-    cost = [_cost(pair) for pair in pairs]
+def _chunks(pairs: Sequence[SectionPair], jobs: int, known: set[int]) -> list[list[int]]:
+    """Pair indices in `jobs` chunks of about equal work (words to diff; `known`: pairs the memo has),
+    or one chunk for small work."""
+    cost = [1 if index in known else _cost(pair) for index, pair in enumerate(pairs)]
     if jobs < 2 or sum(cost) < PARALLEL_WORDS or not can_fork():
         return [list(range(len(pairs)))]
     chunks: list[list[int]] = [[] for _ in range(jobs)]
@@ -92,10 +100,15 @@ def _chunks(pairs: Sequence[SectionPair], jobs: int) -> list[list[int]]:
 
 
 def _cost(pair: SectionPair) -> int:
-    old, new = pair.old, pair.new
-    if old is None or new is None or old.body_digest != new.body_digest:
-        return 1 + (old.words if old else 0) + (new.words if new else 0)
+    if _differs(pair):
+        return 1 + (pair.old.words if pair.old else 0) + (pair.new.words if pair.new else 0)
     return 1  # the title only
+
+
+def _differs(pair: SectionPair) -> bool:
+    """Are there block diffs to make (not two equal bodies)?"""
+    old, new = pair.old, pair.new
+    return old is None or new is None or old.body_digest != new.body_digest
 
 
 def leaves(section: Section | None) -> list[tuple[str, Block]]:
@@ -122,7 +135,7 @@ Leaves = list[tuple[str, Block]]
 Share = tuple[Leaves, Leaves]  # the old and new leaves one record compares
 
 
-def partition(pairs: Sequence[SectionPair]) -> dict[int, Share]:
+def partition(pairs: Sequence[SectionPair], memo: Memo | None = None) -> dict[int, Share]:
     """For split and merge records: which part of the shared section each record compares.
 
     A merge is several records sharing one new section; comparing each old part with the whole new
@@ -137,10 +150,10 @@ def partition(pairs: Sequence[SectionPair]) -> dict[int, Share]:
     shares: dict[int, Share] = {}
     for group in merges:
         if not both.intersection(group):
-            shares.update(_share_merge(pairs, group))
+            shares.update(_share_merge(pairs, group, memo))
     for group in splits:
         if not both.intersection(group):
-            shares.update(_share_split(pairs, group))
+            shares.update(_share_split(pairs, group, memo))
     return shares
 
 
@@ -158,33 +171,44 @@ def _carrier(pairs: Sequence[SectionPair], group: list[int]) -> int:
     return next((i for i in group if pairs[i].matched_by not in ("split", "merge")), group[0])
 
 
-def _share_merge(pairs: Sequence[SectionPair], group: list[int]) -> dict[int, Share]:
+def _share_merge(pairs: Sequence[SectionPair], group: list[int], memo: Memo | None) -> dict[int, Share]:
     whole = leaves(pairs[group[0]].new)
-    owner = _owners(whole, {i: leaves(pairs[i].old) for i in group}, _carrier(pairs, group), new_side=True)
+    parts = {i: leaves(pairs[i].old) for i in group}
+    owner = _owners(whole, parts, _carrier(pairs, group), memo, new_side=True)
     return {i: (leaves(pairs[i].old), [leaf for k, leaf in enumerate(whole) if owner[k] == i]) for i in group}
 
 
-def _share_split(pairs: Sequence[SectionPair], group: list[int]) -> dict[int, Share]:
+def _share_split(pairs: Sequence[SectionPair], group: list[int], memo: Memo | None) -> dict[int, Share]:
     whole = leaves(pairs[group[0]].old)
-    owner = _owners(whole, {i: leaves(pairs[i].new) for i in group}, _carrier(pairs, group), new_side=False)
+    parts = {i: leaves(pairs[i].new) for i in group}
+    owner = _owners(whole, parts, _carrier(pairs, group), memo, new_side=False)
     return {i: ([leaf for k, leaf in enumerate(whole) if owner[k] == i], leaves(pairs[i].new)) for i in group}
 
 
-def _owners(whole: Leaves, parts: dict[int, Leaves], carrier: int, new_side: bool) -> list[int]:
+def _owners(
+    whole: Leaves, parts: dict[int, Leaves], carrier: int, memo: Memo | None, new_side: bool
+) -> list[int]:
     """For each leaf of the shared section, the record whose part matches it best (ties: first)."""
     best: dict[int, tuple[float, int]] = {}
-    position = {id(block): k for k, (_, block) in enumerate(whole)}
     for record, part in parts.items():
-        found = diff_blocks(part, whole) if new_side else diff_blocks(whole, part)
-        for diff in found:
-            shared = diff.new if new_side else diff.old
-            other = diff.old if new_side else diff.new
+        for o, n, _, _, _, score in _pairing(part, whole, memo) if new_side else _pairing(whole, part, memo):
+            shared, other = (n, o) if new_side else (o, n)
             if shared is None or other is None:
                 continue
-            k = position[id(shared)]
-            if k not in best or diff.score > best[k][0]:
-                best[k] = (diff.score, record)
+            if shared not in best or score > best[shared][0]:
+                best[shared] = (score, record)
     return [best[k][1] if k in best else carrier for k in range(len(whole))]
+
+
+def _pairing(olds: Leaves, news: Leaves, memo: Memo | None) -> Stored:
+    """`diff_blocks(olds, news)` by leaf index, unclassified, from the memo when it has it."""
+    key = _memo_key(olds, news, b"pairing") if memo is not None else ""
+    if memo is not None and key in memo:
+        return memo[key]
+    stored = _dehydrate(diff_blocks(olds, news), olds, news)
+    if memo is not None:
+        memo[key] = stored
+    return stored
 
 
 # ops None: the block is unchanged (one equal op of its text), which most blocks are; a worker sends
@@ -204,14 +228,18 @@ class _Diffed:
 
 
 def _compare_pair(
-    index: int, pair: SectionPair, context: _Context, memo: Memo | None, sides: Callable[[int], Share]
+    index: int,
+    pair: SectionPair,
+    context: _Context,
+    memo: Memo | None,
+    sides: Callable[[int], Share],
+    key: str,
 ) -> _Diffed:
     old, new = pair.old, pair.new
     title_ops = classify_ops(diff_words(_heading(old), _heading(new)), context.renumbering)
-    if old is not None and new is not None and old.body_digest == new.body_digest:
-        return _Diffed(index, "", (), SectionSummary(0, 0, new.words, 1.0, ()), title_ops)
+    if not _differs(pair):
+        return _Diffed(index, "", (), SectionSummary(0, 0, new.words if new else 0, 1.0, ()), title_ops)
     olds, news = sides(index)
-    key = _memo_key(olds, news, context.memo_salt) if memo is not None else ""
     stored = memo.get(key) if memo is not None else None
     if stored is None:
         blocks = _classified(diff_blocks(olds, news), context, _definition_rows(old, new))
