@@ -244,3 +244,22 @@ def test_cached_drafts_and_memo_give_the_same_site_and_survive_damage(drafts: Pa
     build(drafts, tmp_path / "fresh", tmp_path / "cache-fresh")
     assert tree(tmp_path / "warm", skip=()) == tree(tmp_path / "fresh", skip=())
     assert warm.rendered < warm.pages
+
+
+def test_whole_draft_pages_rebuilt_from_kept_sections_are_the_same(drafts: Path, tmp_path: Path) -> None:
+    """The draft and redline pages are rendered section by section; an edit re-renders only its
+    sections' fragments, and the pages come out as a build from nothing makes them."""
+    cache = tmp_path / "cache"
+
+    def fragments() -> set[str]:
+        return {p.name for p in (cache / "fragments").rglob("*") if p.is_file()}
+
+    build(drafts, tmp_path / "first", cache)
+    before = fragments()
+    assert before, "the whole-draft pages keep their sections"
+    edit(drafts / "gamma.md", "and record the results.", "and record the results in a log.")
+    build(drafts, tmp_path / "warm", cache)
+    new = fragments() - before
+    assert 0 < len(new) <= 4, "the edited section, on the gamma page and on the redlines that show it"
+    build(drafts, tmp_path / "fresh", tmp_path / "cache-fresh")
+    assert tree(tmp_path / "warm", skip=()) == tree(tmp_path / "fresh", skip=())

@@ -22,13 +22,13 @@ from .pages import Page
 from .parse import parse_draft
 from .pdf import PdfJob, render_many
 from .publish import Echo, Options, Result, remove, set_times, write_tree
-from .render import assets, template_digest, use_bytecode_cache
+from .render import Fragments, assets, fragment_key, template_digest, use_bytecode_cache, use_fragments
 from .renderpool import render_pages
 from .sitebuild import exports, overrides_for, plan
 from .sitecache import Cache, code_digest, sha
 from .swap import build_dir, swap_in
 from .urls import safe_path
-from .views import Site
+from .views import DraftPage, RedlinePage, Site
 
 INDEXED = "concept/"  # pages under here carry data-pagefind-body; the search index depends on them only
 
@@ -76,7 +76,7 @@ def build(paths: Sequence[str], options: Options, cache: Cache, result: Result, 
     except BaseException:
         remove(built)  # interrupted or failed: the previous site stays as it was
         raise
-    cache.prune(("pages", "scans", "pagefind", "drafts"))
+    cache.prune(("pages", "scans", "pagefind", "drafts", "fragments"))
     _save_memo(cache, memo)
     lap("swap")
 
@@ -162,7 +162,18 @@ def _render(pages: list[Page], site: Site, cache: Cache, options: Options, resul
     todo = [page for page in pages if not cache.has("pages", keys[page.path])]
     result.rendered = len(todo)
     jobs = options.jobs or os.cpu_count() or 1
-    rendered = render_pages(todo, site, jobs, _bar if options.progress else None)
+    # The whole-draft pages are rendered section by section from kept fragments (see render.Fragments);
+    # forked renderers read and add them, so the ones to keep are named here, from the views.
+    for page in todo:
+        for section in page.view.sections if isinstance(page.view, DraftPage | RedlinePage) else ():
+            cache.keep("fragments", fragment_key(base, page.path, section))
+    use_fragments(
+        Fragments(lambda key: cache.get("fragments", key), lambda k, d: cache.put("fragments", k, d), base)
+    )
+    try:
+        rendered = render_pages(todo, site, jobs, _bar if options.progress else None)
+    finally:
+        use_fragments(None)
     for page, data in zip(todo, rendered, strict=True):
         cache.put("pages", keys[page.path], data)
     return keys

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemBytecodeCache
+from jinja2 import Environment, FileSystemBytecodeCache, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from . import jinja, urls
@@ -36,8 +38,47 @@ def environment(folder: str = str(TEMPLATES)) -> Environment:
         score=lambda value: f"{float(value):.2f}",
         cls=css_class,
     )
-    env.globals.update(has_changes=has_changes)
+    env.globals.update(has_changes=has_changes, fragment=_fragment)
     return env
+
+
+@dataclass(frozen=True)
+class Fragments:
+    """Where the sections of the whole-draft pages (draft text, redline) are kept once rendered, so an
+    edit re-renders the sections it touched, not the whole draft. `salt` covers what else decides
+    their bytes (code, templates, site); a key adds the page and the section's view."""
+
+    get: Callable[[str], bytes | None]
+    put: Callable[[str, bytes], None]
+    salt: str
+
+
+_FRAGMENTS: Fragments | None = None
+
+
+def use_fragments(store: Fragments | None) -> None:
+    global _FRAGMENTS
+    _FRAGMENTS = store
+
+
+def fragment_key(salt: str, path: str, view: object) -> str:
+    return hashlib.sha256(f"{salt}\0{path}\0{view!r}".encode()).hexdigest()
+
+
+@pass_context
+def _fragment(context: Context, view: object, caller: Callable[[], Markup]) -> Markup:
+    """`{% call fragment(view) %}…{% endcall %}`: the block as rendered before for this page and view,
+    else rendered now (and kept)."""
+    store = _FRAGMENTS
+    if store is None:
+        return caller()
+    key = fragment_key(store.salt, context["path"], view)
+    found = store.get(key)
+    if found is not None:
+        return Markup(found.decode("utf-8"))  # our own rendered HTML, escaped when it was rendered
+    html = caller()
+    store.put(key, str(html).encode("utf-8"))
+    return html
 
 
 def use_bytecode_cache(folder: Path) -> None:

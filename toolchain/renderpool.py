@@ -14,7 +14,7 @@ from .pages import Page
 from .render import environment, render_page
 from .views import Site
 
-MIN_PARALLEL = 4  # below this many pages, a fork costs more than it saves
+MIN_PARALLEL = 16  # below this many pages, a fork costs more than it saves (an edit renders a handful)
 
 Bar = Callable[[int], Any]
 

@@ -79,6 +79,10 @@ class Cache:
         os.replace(tmp, path)
         self.used.add(f"{kind}/{key}")
 
+    def keep(self, kind: str, key: str) -> None:
+        """Count an entry as used by this build (one that another process reads or writes)."""
+        self.used.add(f"{kind}/{key}")
+
     def folder_for(self, kind: str, key: str) -> Path:
         self.used.add(f"{kind}/{key}")
         return self._path(kind, key)
