@@ -385,3 +385,17 @@ def test_term_counts_are_the_content_words_and_bigrams_of_body_and_title(seed: i
             }
             assert got == dict(expected), section.label
         assert found.has_body[k] == bool(body)
+
+
+def test_term_counting_beyond_one_int64_key_gives_the_same_counts() -> None:
+    import numpy as np
+
+    from toolchain.similarity import _counted
+
+    rows = np.array([0, 2, 0, 1, 2, 2], dtype=np.int64)
+    codes = np.array([5, 3, 5, 9, 3, 1], dtype=np.int64)
+    small = _counted(rows, codes, 10)
+    huge = _counted(rows, codes, 2**62)  # one key per (row, code) would overflow: counted by pairs
+    for a, b in zip(small, huge, strict=True):
+        assert a.tolist() == b.tolist()
+    assert small[0].tolist() == [0, 1, 2, 2] and small[2].tolist() == [2, 1, 1, 2]

@@ -210,7 +210,8 @@ def test_forked_workers_give_the_same_comparison_and_memo(monkeypatch: pytest.Mo
     from toolchain import compare as module
     from toolchain.forkpool import can_fork
 
-    assert can_fork(), "the parallel path needs fork (Linux)"
+    if not can_fork():
+        pytest.skip("the parallel path forks, on Linux only")
 
     first, second = (parse_draft(DRAFTS / f"{n}-draft.md") for n in ("first", "second"))
     alignment = module.align(first, second)
@@ -241,6 +242,24 @@ def test_fork_map_keeps_order_and_raises_a_worker_error() -> None:
             raise ValueError("chunk 1 failed")
         return k
 
-    with pytest.raises(RuntimeError, match="chunk 1 failed"):
+    with pytest.raises(ValueError, match="chunk 1 failed") as raised:  # as raised, with where
         fork_map(fail, 2, jobs=2)
+    assert any("forked worker" in note for note in getattr(raised.value, "__notes__", ()))
     assert fork_map(lambda k: k, 5, jobs=2) == [0, 1, 2, 3, 4]  # more chunks than processes
+
+
+def test_fork_map_raises_a_childs_expected_error_as_itself() -> None:
+    """A one-line error (exit 1) raised in a child stays one, not an internal error."""
+    from toolchain.errors import PublishError
+    from toolchain.forkpool import can_fork, fork_map
+
+    if not can_fork():
+        pytest.skip("forks on Linux only")
+
+    def fail(k: int) -> int:
+        if k == 1:
+            raise PublishError("publish: error: page 1 cannot be written")
+        return k
+
+    with pytest.raises(PublishError, match="page 1 cannot be written"):
+        fork_map(fail, 2, jobs=2)

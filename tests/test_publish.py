@@ -263,3 +263,8 @@ def test_whole_draft_pages_rebuilt_from_kept_sections_are_the_same(drafts: Path,
     assert 0 < len(new) <= 4, "the edited section, on the gamma page and on the redlines that show it"
     build(drafts, tmp_path / "fresh", tmp_path / "cache-fresh")
     assert tree(tmp_path / "warm", skip=()) == tree(tmp_path / "fresh", skip=())
+    # The alpha page was not rendered by the last build; its sections were kept all the same.
+    kept = fragments()
+    edit(drafts / "alpha.md", "before release.", "before each release.")
+    build(drafts, tmp_path / "again", cache)
+    assert 0 < len(fragments() - kept) <= 4

@@ -78,6 +78,8 @@ def align(
     _match_keys(work)
     _match_digests(work)
     old_terms, new_terms = terms or (terms_of(work.old), terms_of(work.new))
+    if (len(old_terms.has_body), len(new_terms.has_body)) != (len(work.old), len(work.new)):
+        raise ValueError("terms given for other drafts: make them with draft_terms(old), draft_terms(new)")
     corpus = Corpus(old_terms, new_terms, work.old_parent, work.new_parent)
     scorer = Scorer(corpus, Tree(work.old, work.old_parent), Tree(work.new, work.new_parent))
     _match_similar(work, scorer)

@@ -35,8 +35,9 @@ INDEXED = "concept/"  # pages under here carry data-pagefind-body; the search in
 
 def build(paths: Sequence[str], options: Options, cache: Cache, result: Result, echo: Echo) -> None:
     lap = result.lap
-    processes = options.jobs or os.cpu_count() or 1
-    corpus = load_corpus(paths or ("drafts",), parse=_cached_parser(cache), jobs=processes)
+    # Parsed here, not in forked children: most drafts come from the cache, whose entries a build
+    # keeps only when this process uses them.
+    corpus = load_corpus(paths or ("drafts",), parse=_cached_parser(cache))
     if corpus.errors:
         shown = "\n".join(str(d) for d in corpus.errors[:20])
         raise PublishError(
@@ -46,6 +47,7 @@ def build(paths: Sequence[str], options: Options, cache: Cache, result: Result, 
     lap("parse")
     folder = Path(corpus.drafts[0].path).parent if corpus.drafts else Path("drafts")
     memo = _load_memo(cache)
+    processes = options.jobs or os.cpu_count() or 1
     site_plan = plan(corpus, overrides_for(folder), exports, memo, with_pdfs=options.pdf, processes=processes)
     lap("compare+views")
     use_bytecode_cache(options.cache / "templates")
@@ -57,12 +59,15 @@ def build(paths: Sequence[str], options: Options, cache: Cache, result: Result, 
     if site_plan.pdfs:
         lap("pdf")
     built = build_dir(options.out)
+    indexer: Callable[[], None] | None = None
+    stop_indexer: Callable[[], None] = _nothing
     try:
         # The indexer reads the indexed pages only: it starts once they are in place and runs while the
         # rest is written and links are checked; the check of its own files waits for it.
         indexed = {path: key for path, key in keys.items() if path.startswith(INDEXED)}
         _link_pages(built, indexed, cache)
-        indexer = _search_index(built, keys, cache) if options.search else None
+        if options.search:
+            indexer, stop_indexer = _search_index(built, keys, cache)
         _write(built, {path: key for path, key in keys.items() if path not in indexed}, files, cache)
         lap("write")
         if options.check:
@@ -74,6 +79,7 @@ def build(paths: Sequence[str], options: Options, cache: Cache, result: Result, 
         result.files = len(keys) + len(files) + sum(1 for p in (built / "pagefind").rglob("*") if p.is_file())
         swap_in(built, options.out)
     except BaseException:
+        stop_indexer()
         remove(built)  # interrupted or failed: the previous site stays as it was
         raise
     cache.prune(("pages", "scans", "pagefind", "drafts", "fragments"))
@@ -163,8 +169,9 @@ def _render(pages: list[Page], site: Site, cache: Cache, options: Options, resul
     result.rendered = len(todo)
     jobs = options.jobs or os.cpu_count() or 1
     # The whole-draft pages are rendered section by section from kept fragments (see render.Fragments);
-    # forked renderers read and add them, so the ones to keep are named here, from the views.
-    for page in todo:
+    # forked renderers read and add them, so the ones to keep are named here, from the views: those of
+    # every such page, rendered now or not, so that the next edit of it finds them.
+    for page in pages:
         for section in page.view.sections if isinstance(page.view, DraftPage | RedlinePage) else ():
             cache.keep("fragments", fragment_key(base, page.path, section))
     use_fragments(
@@ -217,8 +224,15 @@ def _bar(total: int) -> Any:
     return click.progressbar(length=total, label="rendering", file=sys.stderr, show_pos=True)
 
 
-def _search_index(built: Path, keys: dict[str, str], cache: Cache) -> Callable[[], None]:
-    """Start pagefind over the indexed pages (or link its cached output); returns a wait function.
+def _nothing() -> None:
+    pass
+
+
+def _search_index(
+    built: Path, keys: dict[str, str], cache: Cache
+) -> tuple[Callable[[], None], Callable[[], None]]:
+    """Start pagefind over the indexed pages (or link its cached output); returns functions that wait
+    for it and that stop it (a build that fails before waiting).
 
     The output is cached by the keys of the indexed pages, so most rebuilds do not run pagefind.
     """
@@ -227,8 +241,13 @@ def _search_index(built: Path, keys: dict[str, str], cache: Cache) -> Callable[[
     stored = cache.folder_for("pagefind", key)
     if (stored / "pagefind-ui.js").is_file():
         _link_tree(stored, built / "pagefind")
-        return lambda: None
+        return _nothing, _nothing
     process = searchindex.start(built, f"{INDEXED}**/*.html")
+
+    def stop() -> None:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
 
     def wait() -> None:
         searchindex.finish(process, built)
@@ -238,7 +257,7 @@ def _search_index(built: Path, keys: dict[str, str], cache: Cache) -> Callable[[
         remove(stored)
         os.replace(tmp, stored)
 
-    return wait
+    return wait, stop
 
 
 def _link_tree(source: Path, target: Path) -> None:

@@ -27,8 +27,10 @@ from .model import (
 from .overrides import Overrides
 from .worddiff import diff_words
 
-# A memo of block diffs by content: (old leaf index, new leaf index, box, ops, moved, score) per block.
-# Indices instead of Blocks, so a hit stays right when an edit elsewhere shifts every line number.
+# A memo of block diffs by content (`Stored`: old leaf index, new leaf index, box, ops or None for a
+# kept block, moved, score per block): the classified diffs of each pair, and the unclassified ones
+# that share out split and merge sections (`_pairing`). Indices instead of Blocks, so a hit stays
+# right when an edit elsewhere shifts every line number.
 Memo = MutableMapping[str, "Stored"]
 
 

@@ -20,7 +20,7 @@ def _pattern(kinds: tuple[str, ...], plurals: tuple[str, ...], number: str) -> r
     kind = "|".join(re.escape(w) for w in words)
     num = rf"(?<![\w.]){number}(?![\w])"
     # The lookahead on first letters changes no match; it lets `re` skip ahead (twice as fast).
-    first = re.escape("".join(sorted({w[0] for w in words})))
+    first = re.escape("".join(sorted({w[0] for w in words if w})))
     return re.compile(
         rf"(?=[{first}])\b(?P<kind>{kind})\s+(?P<numbers>{num}(?:{JOINERS}\s*(?:(?:{kind})\s+)?{num})*)"
     )

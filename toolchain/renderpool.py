@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .forkpool import fork_map
+from .forkpool import can_fork, fork_map
 from .pages import Page
 from .render import environment, render_page
 from .views import Site
@@ -22,8 +22,9 @@ Bar = Callable[[int], Any]
 def render_pages(pages: Sequence[Page], site: Site, jobs: int, bar: Bar | None = None) -> list[bytes]:
     if not pages:
         return []
-    environment()  # compile templates once, before forking
-    parts = min(jobs, len(pages)) if len(pages) >= MIN_PARALLEL else 1
+    for name in sorted({page.template for page in pages}):
+        environment().get_template(name)  # compiled once, before forking: children inherit them
+    parts = min(jobs, len(pages)) if len(pages) >= MIN_PARALLEL and can_fork() else 1
     dealt = [range(k, len(pages), parts) for k in range(parts)]  # every parts-th page: big ones spread
     with _progress(bar, len(pages)) as advance:
 

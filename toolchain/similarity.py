@@ -143,7 +143,7 @@ def _words(sequences: Sequence[tuple[str, ...]], words: dict[str, int]) -> tuple
     """(sequence index, word number) of every word, in order."""
     lengths = np.fromiter(map(len, sequences), np.int64, len(sequences))
     ids = np.fromiter(map(words.__getitem__, chain.from_iterable(sequences)), np.int64, int(lengths.sum()))
-    return np.repeat(np.arange(len(sequences)), lengths), ids
+    return np.repeat(np.arange(len(sequences), dtype=np.int64), lengths), ids
 
 
 def _codes(
@@ -160,8 +160,11 @@ def _codes(
 
 def _counted(rows: Ints, codes: Ints, span: int) -> tuple[Ints, Ints, Ints]:
     """(row, code, count) of each distinct (row, code), by row then code."""
-    keys, counts = np.unique(rows * span + codes, return_counts=True)
-    return keys // span, keys % span, counts
+    if (int(rows.max(initial=0)) + 1) * span < 2**63:  # one int64 key per (row, code): one sort
+        keys, counts = np.unique(rows * np.int64(span) + codes, return_counts=True)
+        return keys // span, keys % span, counts
+    pairs, counts = np.unique(np.stack((rows, codes)), axis=1, return_counts=True)  # beyond any draft
+    return pairs[0], pairs[1], counts
 
 
 def _rows(counted: tuple[Ints, Ints, Ints], vocabulary: Ints, sections: int) -> Counts:
