@@ -171,12 +171,15 @@ def _render(pages: list[Page], site: Site, cache: Cache, options: Options, resul
     # The whole-draft pages are rendered section by section from kept fragments (see render.Fragments);
     # forked renderers read and add them, so the ones to keep are named here, from the views: those of
     # every such page, rendered now or not, so that the next edit of it finds them.
-    for page in pages:
-        for section in page.view.sections if isinstance(page.view, DraftPage | RedlinePage) else ():
-            cache.keep("fragments", fragment_key(base, page.path, section))
-    use_fragments(
-        Fragments(lambda key: cache.get("fragments", key), lambda k, d: cache.put("fragments", k, d), base)
-    )
+    known = {
+        (page.path, id(section)): fragment_key(base, page.path, section)
+        for page in pages
+        for section in (page.view.sections if isinstance(page.view, DraftPage | RedlinePage) else ())
+    }
+    for key in known.values():
+        cache.keep("fragments", key)
+    get, put = (lambda key: cache.get("fragments", key)), (lambda k, d: cache.put("fragments", k, d))
+    use_fragments(Fragments(get, put, base, known))
     try:
         rendered = render_pages(todo, site, jobs, _bar if options.progress else None)
     finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -51,6 +51,7 @@ class Fragments:
     get: Callable[[str], bytes | None]
     put: Callable[[str, bytes], None]
     salt: str
+    known: Mapping[tuple[str, int], str] = field(default_factory=dict)  # (page, id(view)) → key, made already
 
 
 _FRAGMENTS: Fragments | None = None
@@ -72,7 +73,8 @@ def _fragment(context: Context, view: object, caller: Callable[[], Markup]) -> M
     store = _FRAGMENTS
     if store is None:
         return caller()
-    key = fragment_key(store.salt, context["path"], view)
+    path = context["path"]
+    key = store.known.get((path, id(view))) or fragment_key(store.salt, path, view)
     found = store.get(key)
     if found is not None:
         return Markup(found.decode("utf-8"))  # our own rendered HTML, escaped when it was rendered
