@@ -46,15 +46,13 @@ Parser = Callable[[Path, Config], Draft]
 T = TypeVar("T")
 
 
-def load_corpus(
-    args: Sequence[str], config: Config | None = None, parse: Parser = parse_draft, jobs: int = 1
-) -> Corpus:
+def load_corpus(args: Sequence[str], config: Config | None = None, parse: Parser = parse_draft) -> Corpus:
     """Every draft named or found, parsed with `parse` (publish passes one that caches by content)."""
     files = draft_files(args)
     config = config or load_config(files[0].parent)
     drafts: list[Draft] = []
     diags: list[Diagnostic] = []
-    for found in parse_files(files, config, parse, jobs):
+    for found in parse_files(files, config, parse):
         if isinstance(found, SourceError):
             diags.append(Diagnostic(found.path, found.line, "error", found.message, found.code))
             continue
