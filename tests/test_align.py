@@ -380,7 +380,7 @@ def test_term_counts_are_the_content_words_and_bigrams_of_body_and_title(seed: i
         for rows, expected in ((found.text, counts(body) + counts(title)), (found.title, Counter(title))):
             start, end = rows.indptr[k], rows.indptr[k + 1]
             got = {
-                found.vocabulary[i]: int(c)
+                found.term(i): int(c)
                 for i, c in zip(rows.ids[start:end], rows.counts[start:end], strict=True)
             }
             assert got == dict(expected), section.label

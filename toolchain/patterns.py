@@ -132,9 +132,16 @@ _QUOTES = str.maketrans(dict.fromkeys("“”„‘’«»'", '"'))
 class Match:
     start: int
     end: int
-    text: str  # normalised for comparison
+    found: str  # the matched text as it stands
+    norm: Callable[[str], str]  # how `found` is normalised for comparison
     role: str = ""  # normative matches: "modal", "hedge", "negation", "qualifier"
     strength: int = 0  # modals: 1 (may) … 4 (shall)
+
+    @property
+    def text(self) -> str:
+        """Normalised for comparison. Made only when asked: most matches touch no hunk, and
+        normalising every one (numbers: two substitutions each) cost as much as finding them."""
+        return self.norm(self.found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +176,7 @@ def spaces(text: str) -> str:
 
 
 def _find(pattern: re.Pattern[str], text: str, norm: Callable[[str], str] = _fold) -> tuple[Match, ...]:
-    return tuple(Match(m.start(), m.end(), norm(m.group())) for m in pattern.finditer(text))
+    return tuple(Match(m.start(), m.end(), m.group(), norm) for m in pattern.finditer(text))
 
 
 def _normative(pattern: re.Pattern[str], text: str) -> tuple[Match, ...]:
@@ -177,7 +184,7 @@ def _normative(pattern: re.Pattern[str], text: str) -> tuple[Match, ...]:
     for m in pattern.finditer(text):
         role = m.lastgroup or ""
         strength = int(role[1:]) if role.startswith("m") else 0
-        found.append(Match(m.start(), m.end(), _fold(m.group()), "modal" if strength else role, strength))
+        found.append(Match(m.start(), m.end(), m.group(), _fold, "modal" if strength else role, strength))
     return tuple(found)
 
 

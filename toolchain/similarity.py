@@ -94,10 +94,21 @@ class Terms:
     another draft's. It depends on this draft alone, so it is made once per draft, and can be made
     where the draft was parsed (plain arrays and strings travel between processes cheaply)."""
 
-    vocabulary: tuple[str, ...]  # term id → term
+    words: tuple[str, ...]  # word number → word
+    codes: npt.NDArray[np.int64]  # term id → term code, ascending: a word's number, or a bigram's
+    # `len(words) + first · len(words) + second` (numbers, not strings: drafts are merged in NumPy)
     text: Counts  # title and body: words and bigrams
     title: Counts  # title words
     has_body: tuple[bool, ...]  # the section has text of its own
+
+    def term(self, i: int) -> str:
+        """Term id `i` as text: "mitigation", or "risk tier" for a bigram."""
+        width = len(self.words)
+        code = int(self.codes[i])
+        if code < width:
+            return self.words[code]
+        first, second = divmod(code - width, width)
+        return f"{self.words[first]} {self.words[second]}"
 
 
 def terms_of(sections: Sequence[Section]) -> Terms:
@@ -126,12 +137,13 @@ def terms_of(sections: Sequence[Section]) -> Terms:
     span = width + width * width  # a unigram is its word's number, a bigram width + first · width + second
     text = _counted(np.concatenate((body_rows, title_rows)), np.concatenate((body_codes, title_codes)), span)
     title = _counted(heading_rows, heading_ids, span)
-    vocabulary = np.unique(np.concatenate((text[1], title[1])))
-    names = list(words)
+    vocabulary, ids = np.unique(np.concatenate((text[1], title[1])), return_inverse=True)
+    cut = len(text[1])
     return Terms(
-        tuple(_term(int(code), names, width) for code in vocabulary),
-        _rows(text, vocabulary, len(sections)),
-        _rows(title, vocabulary, len(sections)),
+        tuple(words),
+        vocabulary,
+        _rows(text, ids[:cut], len(sections)),
+        _rows(title, ids[cut:], len(sections)),
         tuple(bool(body) for body in bodies),
     )
 
@@ -167,18 +179,12 @@ def _counted(rows: Ints, codes: Ints, span: int) -> tuple[Ints, Ints, Ints]:
     return pairs[0], pairs[1], counts
 
 
-def _rows(counted: tuple[Ints, Ints, Ints], vocabulary: Ints, sections: int) -> Counts:
-    rows, codes, counts = counted
+def _rows(counted: tuple[Ints, Ints, Ints], ids: Ints, sections: int) -> Counts:
+    """`counted` (row, code, count) as rows of term `ids` (each code's)."""
+    rows, _, counts = counted
     indptr = np.zeros(sections + 1, np.int32)
     np.cumsum(np.bincount(rows, minlength=sections), out=indptr[1:])
-    return Counts(indptr, np.searchsorted(vocabulary, codes).astype(np.int32), counts.astype(np.int32))
-
-
-def _term(code: int, names: list[str], width: int) -> str:
-    if code < width:
-        return names[code]
-    first, second = divmod(code - width, width)
-    return f"{names[first]} {names[second]}"
+    return Counts(indptr, ids.astype(np.int32), counts.astype(np.int32))
 
 
 class Corpus:
@@ -191,12 +197,7 @@ class Corpus:
         self, old: Terms, new: Terms, old_parents: Sequence[int], new_parents: Sequence[int]
     ) -> None:
         self.old_body, self.new_body = old.has_body, new.has_body
-        # one vocabulary: the old draft's ids, then the new draft's other terms
-        vocabulary = dict(zip(old.vocabulary, range(len(old.vocabulary)), strict=True))
-        for term in new.vocabulary:
-            vocabulary.setdefault(term, len(vocabulary))
-        renumber = np.fromiter(map(vocabulary.__getitem__, new.vocabulary), np.int32, len(new.vocabulary))
-        width = len(vocabulary)
+        renumber, width = _merged(old, new)
         cut = len(old.has_body)
         raw = _weighted(_stack(old.text, new.text, renumber), width)
         unit = _unit(raw)
@@ -269,6 +270,36 @@ class Corpus:
                 zip(terms.indices[start:end].tolist(), terms.data[start:end].tolist(), strict=True)
             )
         return found
+
+
+def _merged(old: Terms, new: Terms) -> tuple[npt.NDArray[np.int32], int]:
+    """One vocabulary for two drafts: the old draft's term ids, then the new draft's other terms in
+    its order. Returns each new term id's id in it, and its size."""
+    words = dict(zip(old.words, range(len(old.words)), strict=True))
+    for word in new.words:
+        words.setdefault(word, len(words))
+    width = len(words)
+    old_codes = _lifted(old.codes, np.arange(len(old.words), dtype=np.int64), width)
+    new_codes = _lifted(
+        new.codes, np.fromiter(map(words.__getitem__, new.words), np.int64, len(new.words)), width
+    )
+    at = np.searchsorted(old_codes, new_codes)  # old codes stay ascending: word numbers keep their order
+    shared = at < len(old_codes)
+    shared[shared] = old_codes[at[shared]] == new_codes[shared]
+    renumber = at.astype(np.int32)
+    renumber[~shared] = len(old_codes) + np.arange(int((~shared).sum()), dtype=np.int32)
+    return renumber, len(old_codes) + int((~shared).sum())
+
+
+def _lifted(codes: Ints, numbers: Ints, width: int) -> Ints:
+    """Term codes from one draft's word numbers to the merged ones (`numbers`: each word's), of `width` words."""
+    own = len(numbers)
+    lifted = np.empty_like(codes)
+    unigram = codes < own
+    lifted[unigram] = numbers[codes[unigram]]
+    first, second = np.divmod(codes[~unigram] - own, own)
+    lifted[~unigram] = width + numbers[first] * width + numbers[second]
+    return lifted
 
 
 def _stack(old: Counts, new: Counts, renumber: npt.NDArray[np.int32]) -> Counts:
