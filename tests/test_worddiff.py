@@ -147,6 +147,23 @@ def test_tokens_join_back(text: str) -> None:
     assert "".join(tokenize(text)) == text
 
 
+BITS = st.lists(
+    st.sampled_from(
+        ["https://x.org/p", "http://a.b/c?d=1.", "<a href=x>", "~~two words~~", "**two words**", "*a b*",
+         "`a b`", "[a b](c)", "\\*a", "_a b_", "see", "a", "1.5", " ", ".", ":", "/", "~", "<", "\\"]
+    )
+)  # fmt: skip
+
+
+@given(ANY_TEXT | prose() | st.text(alphabet="ab1_- .,'’/\n", max_size=40) | BITS.map("".join))
+@settings(max_examples=400)
+def test_words_are_the_tokens_that_hold_a_letter_or_digit(text: str) -> None:
+    """`words` and `_word_count` take short cuts; the tokens that hold a letter or digit are the reference."""
+    found = [token for token in tokenize(text) if worddiff.is_word(token)]
+    assert worddiff.words(text) == found
+    assert worddiff._word_count.__wrapped__(text) == len(found)
+
+
 LINKS = ["[a link](http://x.org/a_b)", "**bold words here**", "`code span`", "<https://x.org/p>", "*em text*"]
 
 

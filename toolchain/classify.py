@@ -225,9 +225,9 @@ def classify_ops(
 def _classify(
     ops: Sequence[DiffOp], renumbered: Mapping[tuple[str, str], tuple[str, str]], in_definition: bool
 ) -> tuple[DiffOp, ...]:
-    out = [replace(op, classes=()) if op.classes else op for op in ops]
-    if all(op.op == "equal" for op in ops):
-        return tuple(out)  # nothing to scan for
+    if all(op.op == "equal" for op in ops):  # nothing to scan for
+        return tuple(ops) if not any(op.classes for op in ops) else tuple(_unclassified(op) for op in ops)
+    out = [_unclassified(op) for op in ops]
     old_text, new_text = rebuild_old(ops), rebuild_new(ops)
     ctx = _Context(
         scan(old_text),
@@ -239,7 +239,8 @@ def _classify(
     for hunk in _hunks(ops):
         classes = _classes(hunk, old_text, new_text, ctx)
         for k in range(hunk.first, hunk.last):
-            out[k] = replace(ops[k], classes=classes)
+            op = ops[k]
+            out[k] = DiffOp(op.op, op.text, classes, op.old_text)  # (`replace` is slower: called per op)
     return tuple(out)
 
 
@@ -251,7 +252,15 @@ def classify_blocks(
 ) -> tuple[BlockDiff, ...]:
     """Every block diff with its ops classified (`in_definition`: the blocks are glossary rows)."""
     pairs = _renumbering(renumbered)
-    return tuple(replace(diff, ops=_classify(diff.ops, pairs, in_definition)) for diff in block_diffs)
+    return tuple(_with_ops(diff, _classify(diff.ops, pairs, in_definition)) for diff in block_diffs)
+
+
+def _with_ops(diff: BlockDiff, ops: tuple[DiffOp, ...]) -> BlockDiff:
+    return diff if ops == diff.ops else replace(diff, ops=ops)
+
+
+def _unclassified(op: DiffOp) -> DiffOp:
+    return DiffOp(op.op, op.text, (), op.old_text) if op.classes else op
 
 
 def hunk_classes(ops: Sequence[DiffOp]) -> list[tuple[str, ...]]:

@@ -258,7 +258,9 @@ class Corpus:
                 self._row("old", i),
                 [self._row("new", k) for k in sorted(others)],
             )
-        return min(1.0, sum(w * w for t, w in part.items() if t in whole and not any(t in r for r in rest)))
+        own = part.keys() & whole.keys()
+        own.difference_update(*rest)
+        return min(1.0, sum(w * w for t, w in part.items() if t in own))  # in the part's order: the same sum
 
     def _row(self, side: str, i: int) -> dict[int, float]:
         """One section's unit vector as term → weight (read once: scipy's row slicing is slow)."""

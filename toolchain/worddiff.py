@@ -52,6 +52,7 @@ try:
 except ImportError:  # optional speed-up: the pure-Python engine gives the same diffs
     _fast = None
 
+_WORD_TOKEN = r"\w+(?:(?:[-'’./]|(?<=\d),(?=\d))\w+)*"
 _TOKEN = re.compile(
     r"""
       \s+                                                   # whitespace run
@@ -69,11 +70,17 @@ _TOKEN = re.compile(
     | (?<!\w)_(?=[^\s_])[^_]{0,400}?(?<=[^\s_])_(?!\w)       # _em_
     | ~~(?=\S)[^~]{1,400}?(?<=\S)~~                          # ~~strike~~
     | \\[!-/:-@\[-`{-~]                                     # backslash escape
-    | \w+(?:(?:[-'’./]|(?<=\d),(?=\d))\w+)*                 # word, number, II.4.14, 1,000
+    | """
+    + _WORD_TOKEN  # word, number, II.4.14, 1,000
+    + r"""
     | .                                                     # any other character, alone
     """,
     re.VERBOSE | re.DOTALL,
 )
+# Text without these holds no token but whitespace, words and single characters: its words are the
+# `_WORD_TOKEN` matches (every other alternative above needs one of them to start).
+_MARKUP = re.compile(r"[`\[<*_~]|://")  # (a backslash escape holds no word, nor cuts one)
+_WORDS_ONLY = re.compile(_WORD_TOKEN)
 
 _WORD = re.compile(r"[^\W_]")  # a letter or digit
 # fmt: off
@@ -126,7 +133,8 @@ def _tokens(text: str) -> _Tokens:
     if len(texts) > 1 and texts[-1].isspace():
         texts[-2] += texts[-1]
         del texts[-1]
-    return _Tokens(tuple(map(_key, texts)), tuple(texts))
+    # A token starting with a letter or digit is a word, which holds no whitespace: its own key.
+    return _Tokens(tuple([t if t[0].isalnum() else _key(t) for t in texts]), tuple(texts))
 
 
 def is_word(token: str) -> bool:
@@ -136,11 +144,15 @@ def is_word(token: str) -> bool:
 
 def words(text: str) -> list[str]:
     """The tokens of `text` that are words, in order."""
-    return list(filter(_WORD.search, _tokenized(text)))
+    # A token starting with a letter or digit holds one (`_WORD` is `str.isalnum`), one starting with
+    # whitespace is a run of it: only the others are searched.
+    return [t for t in _tokenized(text) if t[0].isalnum() or (not t[0].isspace() and _WORD.search(t))]
 
 
 @lru_cache(maxsize=1 << 14)  # a block's ops are counted twice: for its similarity and its section's summary
 def _word_count(text: str) -> int:
+    if _MARKUP.search(text) is None:
+        return len(_WORDS_ONLY.findall(text))  # the same count, without cutting the whole text into tokens
     return len(words(text))
 
 
