@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -268,3 +270,24 @@ def test_scanning_lower_cased_text_finds_what_the_case_insensitive_patterns_find
 def _seen(matches: tuple[patterns.Match, ...]) -> list[tuple[int, int, str, str, int]]:
     """What classification reads of each match (the matched text itself may differ in case)."""
     return [(m.start, m.end, m.text, m.role, m.strength) for m in matches]
+
+
+_NUMBER_BITS = st.sampled_from(
+    ["€5", "$ 3", "£", "1.5", "x5", "a.5", ".5", "1,000", "five", "Five", "eleven", "thirty", "hundred",
+     "thousand", "million", "%", "one", "Seven", "nineteen", "ninety", "eighty", "twenty", "two", "kg",
+     "per cent", "often", "none", "fiveish", "_7", "7b", "é9"]
+)  # fmt: skip
+
+
+@given(st.lists(st.tuples(_NUMBER_BITS, st.sampled_from([" ", "", ".", ",", "-", "\n"])), max_size=12))
+@settings(max_examples=300)
+def test_the_number_pattern_speed_lookahead_changes_no_match(bits: list[tuple[str, str]]) -> None:
+    """The number pattern opens with a lookahead that only lets `re` give up early; without it, the
+    same matches."""
+    text = "".join(word + glue for word, glue in bits)
+    lookahead = r"(?=[€$£]|(?<![\w.])\d|\b[otfsenh])"
+    assert patterns._NUMBER.pattern.startswith(lookahead)
+    plain = re.compile(patterns._NUMBER.pattern.removeprefix(lookahead), re.IGNORECASE)
+    spans = [m.span() for m in plain.finditer(text)]
+    assert [m.span() for m in patterns._NUMBER.finditer(text)] == spans
+    assert [m.span() for m in patterns._NUMBER_LOW.finditer(text.lower())] == spans

@@ -273,11 +273,11 @@ def _assign(work: _Work, scores: dict[tuple[int, int], float], scorer: Scorer) -
         if work.free(o, n):
             best_old[o] = max(best_old[o], value)
             best_new[n] = max(best_new[n], value)
-    ranked = [
-        item for item in sorted(scores.items(), key=lambda item: (-item[1], item[0])) if item[1] >= THRESHOLD
-    ]
+    # best first, ties to the earlier pair: plain tuples sort in C, a key function is called per pair
+    ranked = sorted((-value, o, n) for (o, n), value in scores.items() if value >= THRESHOLD)
     waiting = []
-    for (o, n), value in ranked:
+    for minus, o, n in ranked:
+        value = -minus
         if _inner_rival(work, scores, scorer, o, n):
             waiting.append(((o, n), value))
         elif work.free(o, n) and value >= RATIO * best_old[o] and value >= RATIO * best_new[n]:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -267,3 +269,19 @@ class Comparison:
     new: Draft
     changes: tuple[SectionChange, ...]  # in the alignment's order
     diagnostics: tuple[Diagnostic, ...] = ()
+
+
+def _pickled_by_fields(cls: type) -> None:
+    """Pickle instances as `cls(*field values)`. Slotted dataclasses pickle through Python-level
+    `__getstate__`/`__setstate__` that look up `fields()` for every object; a forked worker sending a
+    parsed draft back spent twice as long that way."""
+    values = attrgetter(*(f.name for f in fields(cls)))
+
+    def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment]
+
+
+for _cls in (Location, Block, Reference, Section, Draft, Diagnostic, DiffOp, BlockDiff, SectionSummary):
+    _pickled_by_fields(_cls)

@@ -56,6 +56,8 @@ class Scorer:
         # each new section (and the other way round), counted once per matching, not once per pair.
         self._old_hits = _hits(self.old_links, self.old.parents, self.new.parents)
         self._new_hits = _hits(self.new_links, self.new.parents, self.old.parents)
+        self._counterparts = [self._counterpart(o) for o in range(len(self.old.parents))]
+        self._anchors = [self._anchor(n) for n in range(len(self.new.parents))]
 
     def pairs(self) -> list[tuple[int, int]]:
         """Candidates: textually close pairs, plus the parents of linked pairs."""
@@ -72,7 +74,7 @@ class Scorer:
             fixed = self._fixed[(o, n)] = self._fixed_parts(o, n)
         text, kind, number, place = fixed
         value = text
-        value += W_PARENT * (self._counterpart(o) == self._anchor(n))
+        value += W_PARENT * (self._counterparts[o] == self._anchors[n])
         value += W_CHILDREN * self._children_agree(o, n)
         value += kind
         value += number
