@@ -236,6 +236,9 @@ PARTS: dict[str, Callable[[], None]] = {"parse": bench_parse, "compare": bench_c
 
 
 def main(argv: list[str]) -> None:
+    from toolchain.cli import tune_gc
+
+    tune_gc()  # as every `toolchain` command does
     chosen = argv or list(PARTS)
     print(f"toolchain bench · {os.cpu_count()} cores · Python {sys.version.split()[0]}")
     for name in chosen:

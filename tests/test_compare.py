@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -246,6 +247,36 @@ def test_fork_map_keeps_order_and_raises_a_worker_error() -> None:
         fork_map(fail, 2, jobs=2)
     assert any("forked worker" in note for note in getattr(raised.value, "__notes__", ()))
     assert fork_map(lambda k: k, 5, jobs=2) == [0, 1, 2, 3, 4]  # more chunks than processes
+
+
+def test_fork_map_leaves_no_child_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Children still exiting when their result arrived are reaped later, not left as zombies."""
+    import os
+    import time
+
+    from toolchain import forkpool
+
+    if not forkpool.can_fork():
+        pytest.skip("forks on Linux only")
+    forked: list[int] = []
+    fork = forkpool._fork
+
+    def recorded(work: Any, chunk: int) -> tuple[int, int]:
+        child = fork(work, chunk)
+        forked.append(child[0])
+        return child
+
+    monkeypatch.setattr(forkpool, "_fork", recorded)
+    for _ in range(3):
+        assert forkpool.fork_map(lambda k: k, 2, jobs=2) == [0, 1]
+    deadline = time.monotonic() + 10
+    while forkpool._EXITING and time.monotonic() < deadline:
+        time.sleep(0.01)
+        forkpool.reap()
+    assert len(forked) == 3 and not forkpool._EXITING
+    for pid in forked:  # each one collected: not even a zombie is left
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
 
 
 def test_fork_map_raises_a_childs_expected_error_as_itself() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import traceback
@@ -47,10 +48,18 @@ def guarded(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def tune_gc() -> None:
+    """Run the cyclic garbage collector less often, as mypy does. A comparison builds hundreds of
+    thousands of small immutable objects, almost none in reference cycles; at the default threshold
+    the collector ran about 90 times per 100k-word comparison and took 4 % of its time."""
+    gc.set_threshold(200_000, 30, 30)
+
+
 @click.group()
 @click.version_option(__version__, prog_name="toolchain")
 def main() -> None:
     """Compare and publish successive drafts of a policy document."""
+    tune_gc()
 
 
 @main.command()

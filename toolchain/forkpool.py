@@ -20,6 +20,10 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+# Children that sent their result and are still exiting (unmapping a large heap takes milliseconds):
+# reaped without waiting, at the next fork_map.
+_EXITING: list[int] = []
+
 
 def can_fork() -> bool:
     return sys.platform.startswith("linux") and hasattr(os, "fork")
@@ -31,6 +35,7 @@ def fork_map(work: Callable[[int], T], chunks: int, jobs: int) -> list[T]:
     every child is waited for first."""
     if chunks < 2 or jobs < 2 or not can_fork():
         return [work(k) for k in range(chunks)]
+    reap()
     results: list[T] = []
     for start in range(0, chunks, jobs):
         batch = range(start, min(start + jobs, chunks))
@@ -90,14 +95,27 @@ def _outcome(work: Callable[[int], T], chunk: int) -> bytes:
             return pickle.dumps((False, RuntimeError(f"{exc!r}\n{traceback.format_exc()}")))
 
 
+def reap() -> None:
+    """Collect the children that have finished exiting since they sent their results."""
+    for pid in list(_EXITING):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:  # already collected elsewhere
+            done = pid
+        if done:
+            _EXITING.remove(pid)
+
+
 def _collect(child: tuple[int, int]) -> tuple[bool, Any]:
     """(True, result) or (False, the exception to raise) of a child, once it has ended."""
     pid, read = child
     with os.fdopen(read, "rb") as pipe:
         data = pipe.read()
-    _, status = os.waitpid(pid, 0)
     if not data:
+        _, status = os.waitpid(pid, 0)
         return False, RuntimeError(f"forked worker {pid} ended without a result (wait status {status})")
+    if os.waitpid(pid, os.WNOHANG) == (0, 0):
+        _EXITING.append(pid)
     enabled = gc.isenabled()
     gc.disable()  # unpickling makes many objects at once: no collection passes over the heap meanwhile
     try:
