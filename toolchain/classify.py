@@ -114,16 +114,22 @@ class _Context:
 
 def _classes(hunk: _Hunk, old_text: str, new_text: str, ctx: _Context) -> tuple[str, ...]:
     found: set[str] = set()
+    old, new = ctx.old, ctx.new
 
-    def touched(kind: str) -> tuple[list[Match], list[Match]]:
-        return _touching(getattr(ctx.old, kind), hunk.old), _touching(getattr(ctx.new, kind), hunk.new)
+    def touched(olds: tuple[Match, ...], news: tuple[Match, ...]) -> tuple[list[Match], list[Match]]:
+        return _touching(olds, hunk.old), _touching(news, hunk.new)
 
-    for kind, name in (("number", "number"), ("date", "date"), ("legal", "legal-basis")):
-        if _differ(*touched(kind)):
+    # A kind neither text has cannot have changed (most texts have few kinds): it is skipped.
+    for olds, news, name in ((old.number, new.number, "number"), (old.date, new.date, "date"),
+                             (old.legal, new.legal, "legal-basis")):  # fmt: skip
+        if (olds or news) and _differ(*touched(olds, news)):
             found.add(name)
-    found |= _normative_classes(*touched("normative"), ctx.directional)
-    found |= _reference_classes(*touched("reference"), ctx.renumbered)
-    definition = _differ(*touched("definition")) or ctx.in_definition
+    if old.normative or new.normative:
+        found |= _normative_classes(*touched(old.normative, new.normative), ctx.directional)
+    if old.reference or new.reference:
+        found |= _reference_classes(*touched(old.reference, new.reference), ctx.renumbered)
+    quoted = old.definition or new.definition
+    definition = bool(quoted and _differ(*touched(old.definition, new.definition))) or ctx.in_definition
     if definition or not found:  # only then does it matter whether the edit is editorial
         editorial = _skeleton(old_text, hunk.old, ctx.old) == _skeleton(new_text, hunk.new, ctx.new)
         if definition and not editorial:
