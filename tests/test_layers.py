@@ -13,7 +13,7 @@ STAGES: dict[str, tuple[str, ...]] = {
     "base": ("model", "errors", "config", "diagnostics", "jinja", "forkpool", "__init__"),
     "parse": ("headings", "blocks", "refs", "frontmatter", "parse", "corpus", "tree"),
     "align": ("similarity", "scoring", "overrides", "lineage", "align"),
-    "compare": ("worddiff", "blockdiff", "patterns", "classify", "compare", "export", "lineage_report"),
+    "compare": ("chardiff", "worddiff", "blockdiff", "patterns", "classify", "compare", "export", "lineage_report"),
     "render": (
         "urls", "redline", "views", "sitedata", "pages", "concept_pages", "transition_pages", "render",
         "pdf_view", "pdf_nodes", "pdf_build", "pdf_engine", "pdf", "pdfs",

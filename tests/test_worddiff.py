@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolchain import worddiff
+from toolchain import chardiff, worddiff
 from toolchain.model import DiffOp
 from toolchain.worddiff import (
     count_words,
@@ -118,7 +118,7 @@ def test_rebuilds_edits_exactly(pair: tuple[str, str]) -> None:
 @given(edited())
 def test_rebuilds_exactly_through_the_anchored_path(pair: tuple[str, str]) -> None:
     old, new = pair
-    with mock.patch.object(worddiff, "_DIRECT_LIMIT", 4), mock.patch.object(worddiff, "_NGRAM", 2):
+    with mock.patch.object(chardiff, "DIRECT_LIMIT", 4), mock.patch.object(chardiff, "NGRAM", 2):
         ops = diff_words(old, new)
     assert (rebuild_old(ops), rebuild_new(ops)) == (old, new)
     assert_well_formed(ops)
@@ -296,7 +296,7 @@ def test_more_distinct_tokens_than_the_private_use_area() -> None:
     new = old.replace("w9998", "changed")
     expected = (eq(old[: old.index("w9998")]), dele("w9998"), ins("changed"), eq(" w9999"))
     assert diff_words(old, new) == expected
-    with mock.patch.object(worddiff, "_DIRECT_LIMIT", 10**9):
+    with mock.patch.object(chardiff, "DIRECT_LIMIT", 10**9):
         assert diff_words(old, new) == expected
 
 
@@ -313,7 +313,7 @@ def test_anchored_path_finds_the_same_small_edits() -> None:
         dele("provider"),
         ins("Signatory"),
     ]
-    with mock.patch.object(worddiff, "_DIRECT_LIMIT", 10**9):
+    with mock.patch.object(chardiff, "DIRECT_LIMIT", 10**9):
         assert diff_words(old, new) == ops
 
 
@@ -338,7 +338,7 @@ def test_counts_and_similarity() -> None:
 
 
 def test_timeout_is_off() -> None:
-    assert worddiff._engine().Diff_Timeout == 0
+    assert chardiff._engine().Diff_Timeout == 0
 
 
 # --- engines ------------------------------------------------------------------------------------
@@ -358,21 +358,21 @@ def token_strings(draw: st.DrawFn) -> tuple[str, str]:
 
 
 needs_fast_engine = pytest.mark.skipif(
-    worddiff._FAST_DIFF is None, reason="fast-diff-match-patch is not installed"
+    chardiff._FAST_DIFF is None, reason="fast-diff-match-patch is not installed"
 )
 
 
 def python_engine() -> AbstractContextManager[None]:
-    return mock.patch.object(worddiff, "_FAST_DIFF", None)
+    return mock.patch.object(chardiff, "_FAST_DIFF", None)
 
 
 @needs_fast_engine
 @settings(max_examples=300)
 @given(token_strings())
 def test_fast_engine_gives_the_same_raw_diffs(pair: tuple[str, str]) -> None:
-    fast = worddiff._diff_main(*pair)
+    fast = chardiff.diff_main(*pair)
     with python_engine():
-        assert worddiff._diff_main(*pair) == fast
+        assert chardiff.diff_main(*pair) == fast
 
 
 @needs_fast_engine

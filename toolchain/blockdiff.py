@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
 
+from toolchain.chardiff import longest_increasing
 from toolchain.model import Block, BlockDiff, DiffOp
-from toolchain.worddiff import diff_words, longest_increasing, similarity, words
+from toolchain.worddiff import diff_words, similarity, words
 
 THRESHOLD = 0.5  # word Dice at or above which two blocks count as versions of each other
 
