@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "toolchain"
 STAGES: dict[str, tuple[str, ...]] = {
     "base": ("model", "errors", "config", "diagnostics", "jinja", "forkpool", "__init__"),
     "parse": ("headings", "blocks", "refs", "frontmatter", "parse", "corpus", "tree"),
-    "align": ("similarity", "scoring", "overrides", "lineage", "align"),
+    "align": ("similarity", "scoring", "overrides", "lineage", "certain", "align"),
     "compare": ("chardiff", "worddiff", "blockdiff", "patterns", "classify", "compare", "export", "lineage_report"),
     "render": (
         "urls", "redline", "views", "sitedata", "pages", "concept_pages", "transition_pages", "render",

@@ -1,7 +1,7 @@
 """Sections across two drafts: which old section became which new one, and how sure we are.
 
-Passes, each over what the earlier ones left: editor overrides and explicit keys (certain),
-identical content (certain), then text similarity with the structure as context, resolved
+Passes, each over what the earlier ones left: editor overrides, explicit keys and identical
+content (certain; certain.py), then text similarity with the structure as context, resolved
 best-first over all candidate pairs (similarity.py scores them); a match must be close to the
 best option of both its sections, so a section whose best partner went to a stronger claimant
 is left over rather than paired weakly. Leftovers that are each other's closest text are paired;
@@ -14,19 +14,19 @@ docs/alignment.md.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path
 
+from .certain import Work, apply_overrides, flatten, match_digests, match_keys, start, used
 from .config import Config
 from .corpus import parse_files
 from .errors import SourceError
 from .lineage import Tree, check_ids, concepts, records
 from .model import Alignment, Diagnostic, Draft, History, Section, SectionPair
-from .overrides import Overrides, Resolved, check_drafts, resolve
+from .overrides import Overrides, check_drafts, resolve
 from .parse import parse_draft
-from .scoring import Scorer, children
+from .scoring import Scorer
 from .similarity import Corpus, Terms, terms_of
 
 THRESHOLD = 0.18  # least combined score for a one-to-one match
@@ -41,42 +41,15 @@ SWAP_MARGIN = 0.02  # a descendant takes its ancestor's partner when its text is
 ROUNDS = 4  # similarity rounds: each uses the previous round's matches as context
 
 
-@dataclass
-class _Work:
-    """The matching while it is being built (mutable, internal)."""
-
-    old: list[Section]
-    new: list[Section]
-    old_parent: list[int]
-    new_parent: list[int]
-    o2n: dict[int, int] = field(default_factory=dict)
-    n2o: dict[int, int] = field(default_factory=dict)
-    how: dict[int, tuple[str, float]] = field(default_factory=dict)  # old index → (matched_by, score)
-    parts: list[tuple[int, int, str, float]] = field(default_factory=list)  # split/merge parts
-    forbidden: set[tuple[int, int]] = field(default_factory=set)
-    old_children: list[list[int]] = field(init=False)
-    new_children: list[list[int]] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.old_children = children(self.old_parent)
-        self.new_children = children(self.new_parent)
-
-    def match(self, o: int, n: int, how: str, score: float) -> None:
-        self.o2n[o], self.n2o[n], self.how[o] = n, o, (how, score)
-
-    def free(self, o: int, n: int) -> bool:
-        return o not in self.o2n and n not in self.n2o and (o, n) not in self.forbidden
-
-
 def align(
     old: Draft, new: Draft, overrides: Overrides | None = None, terms: tuple[Terms, Terms] | None = None
 ) -> Alignment:
     """The alignment of two drafts; `terms`: each draft's `draft_terms`, if they were made already."""
-    work = _start(old, new)
+    work = start(old, new)
     if overrides is not None:
-        _apply_overrides(work, resolve(overrides, old, new))
-    _match_keys(work)
-    _match_digests(work)
+        apply_overrides(work, resolve(overrides, old, new))
+    match_keys(work)
+    match_digests(work)
     old_terms, new_terms = terms or (terms_of(work.old), terms_of(work.new))
     if (len(old_terms.has_body), len(new_terms.has_body)) != (len(work.old), len(work.new)):
         raise ValueError("terms given for other drafts: make them with draft_terms(old), draft_terms(new)")
@@ -107,7 +80,7 @@ def history(drafts: Sequence[Draft], overrides: Overrides | None = None) -> Hist
 
 def draft_terms(draft: Draft) -> Terms:
     """What the similarity pass counts in a draft (see `similarity.Terms`)."""
-    return terms_of(_flatten(draft)[0])
+    return terms_of(flatten(draft)[0])
 
 
 def read_drafts(
@@ -135,112 +108,20 @@ def renumbering(alignment: Alignment) -> dict[str, str]:
     return found
 
 
-# --- certain passes -----------------------------------------------------------------------------
-
-
-def _start(old: Draft, new: Draft) -> _Work:
-    (olds, old_parents), (news, new_parents) = _flatten(old), _flatten(new)
-    return _Work(olds, news, old_parents, new_parents)
-
-
-def _flatten(draft: Draft) -> tuple[list[Section], list[int]]:
-    """The draft's sections in walk order, and each one's parent index (-1 at the top level)."""
-    sections: list[Section] = []
-    parents: list[int] = []
-    stack: list[tuple[Section, int]] = [(top, -1) for top in reversed(draft.sections)]
-    while stack:
-        section, parent = stack.pop()
-        sections.append(section)
-        parents.append(parent)
-        stack += [(child, len(sections) - 1) for child in reversed(section.children)]
-    return sections, parents
-
-
-def _apply_overrides(work: _Work, rules: Resolved) -> None:
-    index_old = {s.anchor: i for i, s in enumerate(work.old)}
-    index_new = {s.anchor: j for j, s in enumerate(work.new)}
-    work.forbidden |= {(index_old[o], index_new[n]) for o, n in rules.forbidden}
-    for o, n in rules.pairs:
-        work.match(index_old[o.anchor], index_new[n.anchor], "override", 1.0)
-    for o, news in rules.splits:
-        work.match(index_old[o.anchor], index_new[news[0].anchor], "override", 1.0)
-        work.parts += [(index_old[o.anchor], index_new[n.anchor], "split", 1.0) for n in news[1:]]
-    for olds, n in rules.merges:
-        work.match(index_old[olds[0].anchor], index_new[n.anchor], "override", 1.0)
-        work.parts += [(index_old[o.anchor], index_new[n.anchor], "merge", 1.0) for o in olds[1:]]
-
-
-def _used(work: _Work) -> tuple[set[int], set[int]]:
-    olds = set(work.o2n) | {o for o, _, _, _ in work.parts}
-    news = set(work.n2o) | {n for _, n, _, _ in work.parts}
-    return olds, news
-
-
-def _match_keys(work: _Work) -> None:
-    used_old, used_new = _used(work)
-    keyed = {s.key: j for j, s in enumerate(work.new) if s.key and j not in used_new}
-    for o, section in enumerate(work.old):
-        n = keyed.get(section.key) if section.key else None
-        if n is not None and o not in used_old and work.free(o, n):
-            work.match(o, n, "key", 1.0)
-
-
-def _match_digests(work: _Work) -> None:
-    """Same digest: unique on both sides, or (whole content) as many on each side, paired in order."""
-    for digest in (_full_digest, _body_digest):
-        used_old, used_new = _used(work)
-        olds, news = _groups(work.old, digest, used_old), _groups(work.new, digest, used_new)
-        for value in sorted(olds, key=lambda v: olds[v][0]):
-            found = news.get(value, [])
-            if len(found) != len(olds[value]) or (len(found) > 1 and digest is _body_digest):
-                continue
-            for o, n in zip(olds[value], found, strict=True):
-                if work.free(o, n):
-                    work.match(o, n, "digest", 1.0)
-                    if digest is _full_digest:
-                        _match_subtree(work, o, n)
-
-
-def _full_digest(section: Section) -> str:
-    return section.digest
-
-
-def _body_digest(section: Section) -> str:
-    return section.body_digest if section.text.strip() else ""
-
-
-def _groups(
-    sections: list[Section], digest: Callable[[Section], str], used: set[int]
-) -> dict[str, list[int]]:
-    seen: defaultdict[str, list[int]] = defaultdict(list)
-    for i, section in enumerate(sections):
-        if i not in used and (value := digest(section)):
-            seen[value].append(i)
-    return seen
-
-
-def _match_subtree(work: _Work, o: int, n: int) -> None:
-    """Identical subtrees: pair their descendants in order."""
-    for i, j in zip(work.old_children[o], work.new_children[n], strict=False):
-        if work.free(i, j):
-            work.match(i, j, "digest", 1.0)
-            _match_subtree(work, i, j)
-
-
 # --- similarity ---------------------------------------------------------------------------------
 
 
-def _context(work: _Work, scorer: Scorer) -> None:
+def _context(work: Work, scorer: Scorer) -> None:
     """Give the scorer the current matching as context."""
     scorer.refresh(work.o2n, list(work.o2n.items()) + [(o, n) for o, n, _, _ in work.parts])
 
 
-def _match_similar(work: _Work, scorer: Scorer) -> None:
+def _match_similar(work: Work, scorer: Scorer) -> None:
     """Best-first assignment, repeated while the context (parents, children) changes the result."""
     fixed = dict(work.o2n)
     fixed_new = {n: o for o, n in fixed.items()}
     fixed_how = dict(work.how)
-    used_old, used_new = _used(work)
+    used_old, used_new = used(work)
     previous: dict[int, int] = {}
     current: dict[int, int] = {}
     for _ in range(ROUNDS):
@@ -263,7 +144,7 @@ def _match_similar(work: _Work, scorer: Scorer) -> None:
         work.how[o] = ("similarity", _confidence(scores.get((o, n), 0.0), top[("old", o)], top[("new", n)]))
 
 
-def _assign(work: _Work, scores: dict[tuple[int, int], float], scorer: Scorer) -> None:
+def _assign(work: Work, scores: dict[tuple[int, int], float], scorer: Scorer) -> None:
     """Best-first over all candidates; a pair whose partner is closer in text to a section inside
     the other one waits until that section has had its chance (a commitment and its only measure
     often both resemble what they became: the text decides, the loser is left for the merge pass)."""
@@ -287,7 +168,7 @@ def _assign(work: _Work, scores: dict[tuple[int, int], float], scorer: Scorer) -
             work.match(o, n, "similarity", 0.0)
 
 
-def _inner_rival(work: _Work, scores: dict[tuple[int, int], float], scorer: Scorer, o: int, n: int) -> bool:
+def _inner_rival(work: Work, scores: dict[tuple[int, int], float], scorer: Scorer, o: int, n: int) -> bool:
     """Is there a free section inside `o` (or inside `n`) whose text is clearly closer to the other side?"""
     corpus = scorer.corpus
     if not (corpus.old_body[o] and corpus.new_body[n]):
@@ -323,13 +204,13 @@ def _second(top: list[float], value: float) -> float:
     return max(rest, default=0.0)
 
 
-def _match_leftovers(work: _Work, scorer: Scorer) -> None:
+def _match_leftovers(work: Work, scorer: Scorer) -> None:
     """Sections left on both sides that are each other's closest text: a weak but plain match.
 
     Only when neither is closer in text to a section already matched (then it is more likely a
     part of a split or merge, which the next pass decides).
     """
-    used_old, used_new = _used(work)
+    used_old, used_new = used(work)
     _context(work, scorer)
     best_old: dict[int, tuple[float, int]] = {}
     best_new: dict[int, tuple[float, int]] = {}
@@ -347,13 +228,13 @@ def _match_leftovers(work: _Work, scorer: Scorer) -> None:
             work.match(o, n, "similarity", round(min(1.0, scorer.score(o, n) / SURE) / 2, 3))
 
 
-def _match_same_titles(work: _Work) -> None:
+def _match_same_titles(work: Work) -> None:
     """Last resort: a section left on each side with the same title, unique among the leftovers.
 
     Text similarity cannot see drafts so small that every word is in every section (the weights
     all vanish); a shared title still says they are one section. A low score flags it for review.
     """
-    used_old, used_new = _used(work)
+    used_old, used_new = used(work)
     olds = _by_title(work.old, used_old)
     news = _by_title(work.new, used_new)
     for title in sorted(olds.keys() & news.keys()):
@@ -374,14 +255,14 @@ def _by_title(sections: Sequence[Section], used: set[int]) -> dict[str, int]:
 # --- splits and merges --------------------------------------------------------------------------
 
 
-def _find_parts(work: _Work, scorer: Scorer) -> None:
+def _find_parts(work: Work, scorer: Scorer) -> None:
     """A leftover section that shares text with an already matched one is a part of a split or merge.
 
     Evidence is the text: how alike the two are, plus how much of the leftover's text is found in
     the partner but not in the partner's other sections (so a deleted section that merely resembles
     a neighbour stays removed). Best evidence first; each leftover joins at most one partner.
     """
-    used_old, used_new = _used(work)
+    used_old, used_new = used(work)
     _context(work, scorer)
     corpus = scorer.corpus
     options: list[tuple[float, int, int, str]] = []
