@@ -178,6 +178,16 @@ def git_word_diff(old_path: Path, new_path: Path) -> None:
     )
 
 
+def cli_diff(old_path: Path, new_path: Path) -> None:
+    """`toolchain diff --format json`, as a user runs it: Python's start and imports included."""
+    subprocess.run(
+        [sys.executable, "-m", "toolchain", "diff", "--format", "json", str(old_path), str(new_path)],
+        capture_output=True,
+        check=True,
+        cwd=ROOT,
+    )
+
+
 def bench_scale() -> None:
     from toolchain.align import align, read_drafts
     from toolchain.compare import PARALLEL_WORDS, compare
@@ -201,9 +211,12 @@ def bench_scale() -> None:
     print(
         "  difflib: exact (autojunk off; the ratio column); difflib junk: its default heuristic, faster, inexact"
     )
+    print(
+        "  cli: `toolchain diff --format json` as a process (Python's start, imports and JSON included), as git is"
+    )
     row(
         "words", "read s", "align s", "compare s", "ours s", "difflib s", "difflib junk s", "git s",
-        "difflib/ours", "ours/git",
+        "difflib/ours", "ours/git", "cli s", "cli/git",
     )  # fmt: skip
     sizes = [10_000, 30_000, 100_000, 300_000]
     difflib_limit = int(os.environ.get("BENCH_DIFFLIB_MAX", "100000"))
@@ -221,6 +234,7 @@ def bench_scale() -> None:
             compare_s = timed(lambda a=alignment: compare(a, jobs=JOBS), runs)  # type: ignore[misc]
             ours_s = timed(lambda p=paths: whole(p), runs)  # type: ignore[misc]
             git_s = timed(lambda p=paths: git_word_diff(*p), 3)  # type: ignore[misc]
+            cli_s = timed(lambda p=paths: cli_diff(*p), 3)  # type: ignore[misc]
             if size <= difflib_limit:
                 difflib_s = timed(lambda o=old_text, n=new_text: difflib_words(o, n), 1)  # type: ignore[misc]
                 junk_s = timed(lambda o=old_text, n=new_text: difflib_words(o, n, True), 1)  # type: ignore[misc]
@@ -229,7 +243,10 @@ def bench_scale() -> None:
             else:
                 difflib_cell, junk_cell, ratio = "skipped", "skipped", "—"
             cells = (f"{read_s:.3f}", f"{align_s:.3f}", f"{compare_s:.3f}", f"{ours_s:.3f}")
-            row(f"{size:,}", *cells, difflib_cell, junk_cell, f"{git_s:.3f}", ratio, f"{ours_s / git_s:.1f}×")
+            row(
+                f"{size:,}", *cells, difflib_cell, junk_cell, f"{git_s:.3f}", ratio, f"{ours_s / git_s:.1f}×",
+                f"{cli_s:.3f}", f"{cli_s / git_s:.0f}×",
+            )  # fmt: skip
 
 
 PARTS: dict[str, Callable[[], None]] = {"parse": bench_parse, "compare": bench_compare, "scale": bench_scale}
