@@ -387,6 +387,24 @@ def test_term_counts_are_the_content_words_and_bigrams_of_body_and_title(seed: i
         assert found.has_body[k] == bool(body)
 
 
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10_000), st.sampled_from(["first", "second", "third"]))
+def test_merged_vocabulary_is_the_old_terms_then_the_new_ones_in_order(seed: int, name: str) -> None:
+    """Two drafts' term ids are merged in NumPy; here the plain way, by term text. Term order decides
+    the order of every float sum, so it must be exactly this one."""
+    from toolchain.similarity import _merged, terms_of
+
+    old = list(parse_draft(ROOT / "drafts" / f"{name}-draft.md").walk())
+    new = list(evolve(parse_draft(ROOT / "drafts" / f"{name}-draft.md"), seed).new.walk())
+    old_terms, new_terms = terms_of(old), terms_of(new)
+    vocabulary = {old_terms.term(i): i for i in range(len(old_terms.codes))}
+    for i in range(len(new_terms.codes)):
+        vocabulary.setdefault(new_terms.term(i), len(vocabulary))
+    renumber, width = _merged(old_terms, new_terms)
+    assert width == len(vocabulary)
+    assert renumber.tolist() == [vocabulary[new_terms.term(i)] for i in range(len(new_terms.codes))]
+
+
 def test_term_counting_beyond_one_int64_key_gives_the_same_counts() -> None:
     import numpy as np
 

@@ -288,3 +288,29 @@ def test_drafts_parsed_in_forked_children_are_the_same(
     assert [f for f in forked if not isinstance(f, SourceError)] == [
         f for f in here if not isinstance(f, SourceError)
     ]
+
+
+def test_model_objects_pickle_as_their_fields_and_refuse_what_they_cannot_rebuild() -> None:
+    """Model dataclasses pickle as `cls(*fields)` (fast); a class that constructor call cannot rebuild
+    (one field: no tuple; a field outside `__init__`) is refused when it is declared, not mis-pickled."""
+    import dataclasses
+    import pickle
+
+    from toolchain import model
+
+    draft = parse_draft(ROOT / "drafts" / "second-draft.md")
+    assert pickle.loads(pickle.dumps(draft, pickle.HIGHEST_PROTOCOL)) == draft
+    assert pickle.loads(pickle.dumps(draft, 0)) == draft
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class One:
+        only: int
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Derived:
+        a: int
+        b: int = dataclasses.field(init=False, default=0)
+
+    for cls in (One, Derived):
+        with pytest.raises(AssertionError):
+            model._pickled_by_fields(cls)

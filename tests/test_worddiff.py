@@ -8,7 +8,7 @@ from itertools import pairwise
 from unittest import mock
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from toolchain import chardiff, worddiff
@@ -140,6 +140,20 @@ def test_whitespace_only_changes_are_equal(words: list[str], data: st.DataObject
     new = data.draw(SPACES) + data.draw(SPACES).join(words)
     # One equal op: the new text, and the old text beside it because the whitespace differs.
     assert diff_words(old, new) == (eq(new, old_text=None if old == new else old),)
+
+
+@given(edited(), SPACES, st.booleans())
+@example(("x risk report", "y risk report"), " ", False)  # a code line's trailing spaces
+@example(("report x", "report y"), "\n ", True)
+@settings(max_examples=300)
+def test_outer_whitespace_changes_nothing_beside_another_edit(
+    pair: tuple[str, str], space: str, before: bool
+) -> None:
+    """Whitespace added before or after a text rides on its first or last token: the diff is the same."""
+    old, new = pair
+    padded = space + old if before else old + space
+    assert [op.op for op in diff_words(padded, new)] == [op.op for op in diff_words(old, new)]
+    assert rebuild_new(diff_words(padded, new)) == new
 
 
 @given(ANY_TEXT)

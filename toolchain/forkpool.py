@@ -21,7 +21,8 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 # Children that sent their result and are still exiting (unmapping a large heap takes milliseconds):
-# reaped without waiting, at the next fork_map.
+# reaped without waiting, at the next fork_map. Nothing else in the process may reap them (no
+# `waitpid(-1)`, SIGCHLD not ignored): their pids could then be reused by other children.
 _EXITING: list[int] = []
 
 
@@ -31,8 +32,8 @@ def can_fork() -> bool:
 
 def fork_map(work: Callable[[int], T], chunks: int, jobs: int) -> list[T]:
     """[work(0), …, work(chunks - 1)]: chunk 0 here, the others in forked children, at most `jobs` at once
-    in all. An exception in a chunk is raised here as it was raised (a child's with its traceback added);
-    every child is waited for first."""
+    in all. An exception in a chunk is raised here as it was raised (a child's with its traceback added),
+    once every child's outcome is in. A child still exiting then is reaped later (`reap`)."""
     if chunks < 2 or jobs < 2 or not can_fork():
         return [work(k) for k in range(chunks)]
     reap()
@@ -47,7 +48,7 @@ def fork_map(work: Callable[[int], T], chunks: int, jobs: int) -> list[T]:
             results.append(work(batch[0]))
         except BaseException as exc:  # re-raised below, once every child is collected
             failure = exc
-        collected = [_collect(child) for child in children]  # no zombies, no open pipes, even on failure
+        collected = [_collect(child) for child in children]  # every pipe closed, even on failure
         if failure is not None:
             raise failure
         for ok, value in collected:

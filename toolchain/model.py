@@ -275,9 +275,13 @@ def _pickled_by_fields(cls: type) -> None:
     """Pickle instances as `cls(*field values)`. Slotted dataclasses pickle through Python-level
     `__getstate__`/`__setstate__` that look up `fields()` for every object; a forked worker sending a
     parsed draft back spent twice as long that way."""
-    values = attrgetter(*(f.name for f in fields(cls)))
+    names = [f.name for f in fields(cls)]
+    # cls(*values) rebuilds only what the constructor takes, positionally: every field, in order
+    assert len(names) > 1 and all(f.init and not f.kw_only for f in fields(cls)), cls
+    values = attrgetter(*names)  # several names: a tuple
 
     def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
+        assert type(self) is cls, "a subclass would be rebuilt as its base class"
         return cls, values(self)
 
     cls.__reduce__ = __reduce__  # type: ignore[assignment]

@@ -132,7 +132,7 @@ _QUOTES = str.maketrans(dict.fromkeys("“”„‘’«»'", '"'))
 class Match:
     start: int
     end: int
-    found: str  # the matched text as it stands
+    found: str  # the matched text (lower-cased where the pattern ran on lower-cased text)
     norm: Callable[[str], str]  # how `found` is normalised for comparison
     role: str = ""  # normative matches: "modal", "hedge", "negation", "qualifier"
     strength: int = 0  # modals: 1 (may) … 4 (shall)

@@ -109,8 +109,9 @@ def _tokens(text: str) -> _Tokens:
     if len(texts) > 1 and texts[-1].isspace():
         texts[-2] += texts[-1]
         del texts[-1]
-    # A token starting with a letter or digit is a word, which holds no whitespace: its own key.
-    return _Tokens(tuple([t if t[0].isalnum() else _key(t) for t in texts]), tuple(texts))
+    # A word (a token starting with a letter or digit) is its own key, unless whitespace was glued to it.
+    keys = [t if t[0].isalnum() and not t[-1].isspace() else _key(t) for t in texts]
+    return _Tokens(tuple(keys), tuple(texts))
 
 
 def is_word(token: str) -> bool:
