@@ -288,9 +288,10 @@ def _merged(old: Terms, new: Terms) -> tuple[npt.NDArray[np.int32], int]:
     at = np.searchsorted(old_codes, new_codes)  # old codes stay ascending: word numbers keep their order
     shared = at < len(old_codes)
     shared[shared] = old_codes[at[shared]] == new_codes[shared]
+    added = int((~shared).sum())  # terms only the new draft has, numbered after the old draft's
     renumber = at.astype(np.int32)
-    renumber[~shared] = len(old_codes) + np.arange(int((~shared).sum()), dtype=np.int32)
-    return renumber, len(old_codes) + int((~shared).sum())
+    renumber[~shared] = len(old_codes) + np.arange(added, dtype=np.int32)
+    return renumber, len(old_codes) + added
 
 
 def _lifted(codes: Ints, numbers: Ints, width: int) -> Ints:
